@@ -1,0 +1,1 @@
+"""Practice problems: drawn from seeds, solved by numpy. No drawing, no markup."""
