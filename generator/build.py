@@ -1,0 +1,126 @@
+"""The pipeline: source -> lesson model -> numbers and figures -> exporters -> files.
+
+Every output is computed in memory (or in a temporary file) before anything is
+renamed into place, so a build that fails leaves the previous outputs as they were.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import anki
+from .errors import BuildError
+from .exercises import lesson_examples, template_context
+from .figures.cache import FigureCache
+from .figures.gallery import write_figure_files, write_gallery
+from .html import to_html
+from .notebook import notebook_bytes, to_notebook
+from .source import read_lesson
+from .transform import transform
+from .vendor import ensure_assets
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Options:
+    out: Path
+    seed: int
+    slides_dir: Path = ROOT / "slides"
+    cards_dir: Path = ROOT / "cards"
+    html: bool = True
+    cards: bool = True
+    vendor_cache: Path | None = None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def find_lessons(slides_dir: Path, names: list[str]) -> list[Path]:
+    available = sorted(slides_dir.glob("*.md"))
+    if not names:
+        if not available:
+            raise BuildError("no lesson sources (*.md) found", slides_dir)
+        return available
+    chosen = []
+    for name in names:
+        stem = Path(name).stem if name.endswith(".md") else name
+        matches = [p for p in available if p.stem == stem] or [p for p in available if p.stem.startswith(stem)]
+        if len(matches) != 1:
+            known = ", ".join(p.stem for p in available) or "none"
+            problem = "is ambiguous" if matches else "is unknown"
+            raise BuildError(f"lesson '{name}' {problem} (available: {known})", slides_dir)
+        chosen.append(matches[0])
+    return chosen
+
+
+Report = Callable[[Path, float], None]
+
+
+def build_lesson(source: Path, options: Options, report: Report) -> tuple[list[Path], list]:
+    started = time.perf_counter()
+    lesson = read_lesson(source)
+    examples = lesson_examples(lesson)
+    context = template_context(lesson, examples)
+    cache = FigureCache(options.out / ".cache" / "figures")
+    deck = transform(lesson, context, examples, cache)
+    notebook = to_notebook(deck)
+    nb_data = notebook_bytes(deck)
+    outputs: list[tuple[Path, bytes, float]] = []
+    slides = options.out / "slides"
+    outputs.append((slides / f"{lesson.name}.ipynb", nb_data, time.perf_counter() - started))
+    if options.html:
+        t = time.perf_counter()
+        html = to_html(notebook, ensure_assets(options.vendor_cache))
+        outputs.append((slides / f"{lesson.name}.html", html.encode("utf-8"), time.perf_counter() - t))
+
+    written: list[Path] = []
+    if options.cards and anki.has_cards(lesson.name, options.cards_dir):
+        # The deck writes its own file atomically; it runs before the slides are
+        # replaced so a bad card source leaves every earlier output untouched.
+        t = time.perf_counter()
+        apkg = options.out / "cards" / f"{lesson.name}.apkg"
+        anki.build_deck(lesson.name, lesson.title, options.cards_dir, apkg, options.seed, options.out / ".cache" / "figures")
+        report(apkg, time.perf_counter() - t)
+        written.append(apkg)
+
+    t = time.perf_counter()
+    unique = list({(f.name, f.key): f for f in deck.figures}.values())
+    figure_files = write_figure_files(unique, options.out / "figures" / lesson.name)
+    for path in figure_files:
+        report(path, (time.perf_counter() - t) / max(len(figure_files), 1))
+    written += figure_files
+    for path, data, seconds in outputs:
+        write_atomic(path, data)
+        report(path, seconds)
+        written.append(path)
+    return written, [(lesson.name, figure) for figure in unique]
+
+
+def build(names: list[str], options: Options, report: Report) -> list[Path]:
+    sources = find_lessons(options.slides_dir, names)
+    written: list[Path] = []
+    shown = []
+    for source in sources:
+        files, figures = build_lesson(source, options, report)
+        written += files
+        shown += figures
+    t = time.perf_counter()
+    gallery = options.out / "figures" / "index.html"
+    write_gallery(shown, gallery)
+    report(gallery, time.perf_counter() - t)
+    return written + [gallery]

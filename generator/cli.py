@@ -1,0 +1,72 @@
+"""Command line: `python build.py [LESSON ...]` and `python build.py practice ...`."""
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import time
+from pathlib import Path
+
+from .errors import BuildError
+
+SEED_LIMIT = 2**31 - 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description=(
+            "Build every lesson in slides/ (or the ones named): a RISE notebook and an offline "
+            "reveal.js HTML in OUT/slides/, figures in OUT/figures/, an Anki deck in OUT/cards/. "
+            "Run 'python build.py practice --help' to solve or draw one attention head."
+        ),
+    )
+    parser.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson name (file stem in slides/, or a unique prefix such as 07)")
+    parser.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)")
+    parser.add_argument("--seed", type=int, metavar="N", help=f"seed for the practice numbers, 0..{SEED_LIMIT} (default: a fresh one, printed)")
+    parser.add_argument("--no-html", action="store_true", help="skip the offline reveal.js HTML")
+    parser.add_argument("--no-cards", action="store_true", help="skip the Anki deck")
+    parser.add_argument("--slides-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cards-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true", help="print errors only")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["practice"]:
+        from .practice.cli import main as practice_main
+
+        return practice_main(argv[1:])
+
+    from .build import Options, build
+
+    args = _parser().parse_args(argv)
+    if args.seed is not None and not 0 <= args.seed <= SEED_LIMIT:
+        print(f"error: --seed must be from 0 to {SEED_LIMIT}, got {args.seed}", file=sys.stderr)
+        return 2
+    seed = secrets.randbelow(SEED_LIMIT) if args.seed is None else args.seed
+    if args.seed is None and not args.quiet:
+        print(f"seed {seed} (drawn fresh; rebuild these numbers with --seed {seed})")
+    options = Options(out=args.out, seed=seed, html=not args.no_html, cards=not args.no_cards)
+    if args.slides_dir:
+        options.slides_dir = args.slides_dir
+    if args.cards_dir:
+        options.cards_dir = args.cards_dir
+
+    def report(path: Path, seconds: float) -> None:
+        if not args.quiet:
+            print(f"wrote {path}  ({seconds:.2f} s)", flush=True)
+
+    started = time.perf_counter()
+    try:
+        written = build(args.lessons, options, report)
+    except BuildError as exc:
+        print(str(exc).splitlines()[0], file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; earlier outputs are unchanged", file=sys.stderr)
+        return 130
+    if not args.quiet:
+        print(f"built {len(written)} files in {time.perf_counter() - started:.1f} s (seed {seed})")
+    return 0

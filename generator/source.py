@@ -1,0 +1,208 @@
+"""Read stage: a jupytext Markdown lesson -> :class:`Lesson` with slide types decided.
+
+The conventions (documented in the README's authoring guide):
+
+* ``# Title`` and ``## Heading`` open a slide, ``### Heading`` opens a subslide.
+* ``<!-- slide -->`` / ``<!-- subslide -->`` open one without a heading.
+* ``<!-- fragment -->`` reveals what follows (text or the next code cell) as a fragment.
+* ``<!-- continue -->`` starts a new cell on the same slide (a continuation).
+* ``<!-- notes -->`` ... ``<!-- /notes -->`` holds speaker notes.
+* ``<!-- skip -->`` ... ``<!-- /skip -->`` is kept in the notebook but left out of the slides.
+
+Markers are HTML comments so that the source still reads cleanly wherever
+Markdown is rendered. Anything in a one-word comment must be a known marker:
+a typo is an error rather than a silently visible (or silently lost) block.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import yaml
+
+from .errors import BuildError
+from .model import DeckCell, Lesson
+
+SINGLE_MARKERS = {"slide": "slide", "subslide": "subslide", "fragment": "fragment", "continue": "-"}
+BLOCK_MARKERS = {"notes": "notes", "skip": "skip"}
+KNOWN = sorted([*SINGLE_MARKERS, *BLOCK_MARKERS])
+
+_MARKER = re.compile(r"^\s*<!--\s*(/?)([A-Za-z][\w-]*)\s*-->\s*$")
+_OPENS_LIKE_MARKER = re.compile(r"^\s*<!--\s*/?([A-Za-z][\w-]*)\s*(?!.*-->)")
+_HEADING = re.compile(r"^(#{1,3})\s+\S")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass
+class _Chunk:
+    slide_type: str
+    line: int
+    lines: list[str] = field(default_factory=list)
+
+
+class _Splitter:
+    """Walks markdown lines and code cells, cutting them into deck cells."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.cells: list[DeckCell] = []
+        self.current: _Chunk | None = None
+        self.pending: tuple[str, int] | None = None  # type forced on the next chunk, and its line
+        self.block: tuple[str, int] | None = None  # open notes/skip block and its line
+        self.in_fence = False
+
+    def error(self, line: int, message: str) -> BuildError:
+        return BuildError(message, self.path, line)
+
+    def close(self) -> None:
+        chunk, self.current = self.current, None
+        if chunk is None:
+            return
+        while chunk.lines and not chunk.lines[-1].strip():
+            chunk.lines.pop()
+        if chunk.lines:
+            self.cells.append(DeckCell("markdown", "\n".join(chunk.lines), chunk.slide_type, chunk.line))
+
+    def open(self, slide_type: str, line: int) -> None:
+        self.close()
+        self.current = _Chunk(slide_type, line)
+
+    def take_pending(self, default: str = "-") -> str:
+        kind, self.pending = (self.pending or (default, 0))[0], None
+        return kind
+
+    def markdown_line(self, text: str, line: int) -> None:
+        if _FENCE.match(text):
+            self.in_fence = not self.in_fence
+        elif not self.in_fence and self.marker(text, line):
+            return
+        if self.block is None and not self.in_fence and _HEADING.match(text):
+            level = len(_HEADING.match(text).group(1))
+            self.pending = None
+            self.open("subslide" if level == 3 else "slide", line)
+        elif self.current is None:
+            if not text.strip():
+                return
+            self.open(self.take_pending(), line)
+        self.current.lines.append(text)
+
+    def marker(self, text: str, line: int) -> bool:
+        """Handle a marker line; False when the line is ordinary text."""
+        m = _MARKER.match(text)
+        if m is None:
+            loose = _OPENS_LIKE_MARKER.match(text)
+            if loose and loose.group(1).lower() in KNOWN:
+                raise self.error(line, f"malformed marker {text.strip()!r}: write it as '<!-- {loose.group(1).lower()} -->' on one line")
+            return False
+        closing, word = m.group(1) == "/", m.group(2)
+        if word.lower() not in KNOWN or word != word.lower():
+            raise self.error(line, f"unknown marker '<!-- {closing and '/' or ''}{word} -->' (known: {', '.join(KNOWN)})")
+        if closing:
+            if word not in BLOCK_MARKERS:
+                raise self.error(line, f"'{word}' is not a block: '<!-- /{word} -->' closes nothing")
+            if self.block is None or self.block[0] != word:
+                raise self.error(line, f"'<!-- /{word} -->' without an open '<!-- {word} -->'")
+            self.close()
+            self.block = None
+            return True
+        if self.block is not None:
+            raise self.error(line, f"marker '<!-- {word} -->' inside the {self.block[0]} block opened at line {self.block[1]}")
+        if word in BLOCK_MARKERS:
+            self.block = (word, line)
+            self.open(BLOCK_MARKERS[word], line + 1)
+        else:
+            self.close()
+            self.pending = (SINGLE_MARKERS[word], line)
+        return True
+
+    def code_cell(self, source: str, line: int) -> None:
+        if self.block is not None:
+            kind, opened = self.block
+            raise self.error(opened, f"{kind} block is not closed before the code cell at line {line}")
+        self.close()
+        self.in_fence = False
+        self.cells.append(DeckCell("code", source, self.take_pending(), line))
+
+    def finish(self) -> list[DeckCell]:
+        if self.block is not None:
+            kind, opened = self.block
+            raise self.error(opened, f"{kind} block is never closed (add '<!-- /{kind} -->')")
+        if self.pending is not None:
+            raise self.error(self.pending[1], f"marker '{self.pending[0]}' has nothing after it")
+        self.close()
+        if self.cells and self.cells[0].slide_type not in ("slide", "skip"):
+            self.cells[0].slide_type = "slide"
+        return self.cells
+
+
+def _cell_lines(text_lines: list[str], cells: list) -> list[int]:
+    """Find the 1-based line each jupytext cell starts on, scanning forward."""
+    starts, cursor = [], 0
+    for cell in cells:
+        source_lines = cell.source.split("\n")
+        first = next((s for s in source_lines if s.strip()), "")
+        at = cursor
+        for i in range(cursor, len(text_lines)):
+            if text_lines[i].rstrip() == first.rstrip():
+                at = i
+                break
+        start = at - source_lines.index(first) if first else at
+        starts.append(start + 1)
+        cursor = max(cursor, start + len(source_lines))
+    return starts
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for i, text in enumerate(lines[1:], start=1):
+        if text.strip() == "---":
+            return i + 1
+    return 0
+
+
+def read_lesson(path: str | Path) -> Lesson:
+    """Parse one lesson source. Raises :class:`BuildError` naming file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BuildError(f"cannot read lesson source: {exc.strerror}", path, None) from None
+    lines = text.split("\n")
+    header_end = _front_matter_end(lines)
+    if header_end:
+        try:
+            yaml.safe_load("\n".join(lines[1 : header_end - 1]))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = mark.line + 2 if mark is not None else 1
+            raise BuildError(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", path, where) from None
+    try:
+        notebook = jupytext.reads(text, fmt="md")
+    except Exception as exc:  # jupytext raises many types; the user needs one line
+        raise BuildError(f"jupytext cannot read this source: {exc}", path, 1) from None
+
+    meta = dict(notebook.metadata.get("lesson") or {})
+    splitter = _Splitter(path)
+    body = lines[header_end:]
+    for cell, start in zip(notebook.cells, _cell_lines(body, notebook.cells)):
+        line = start + header_end
+        if cell.cell_type == "markdown":
+            for offset, text_line in enumerate(cell.source.split("\n")):
+                splitter.markdown_line(text_line, line + offset)
+            splitter.close()
+            splitter.in_fence = False
+        elif cell.cell_type == "code":
+            splitter.code_cell(cell.source, line)
+        else:  # raw cells carry no slide content
+            continue
+    cells = splitter.finish()
+    if not cells:
+        raise BuildError("lesson has no slides", path, header_end + 1)
+
+    title = meta.get("title") or next(
+        (c.source.split("\n")[0].lstrip("# ").strip() for c in cells if c.source.startswith("# ")), path.stem
+    )
+    return Lesson(name=path.stem, path=path, title=str(title), metadata=meta, cells=cells)

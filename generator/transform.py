@@ -1,0 +1,102 @@
+"""Stage three: render each cell's jinja2 text and turn figure references into attachments.
+
+A figure is asked for with Markdown image syntax, so the source reads naturally::
+
+    ![An RNN unrolled over five steps](figure:rnn?T=5&pattern=one-to-many)
+
+The build draws it and attaches the SVG to the cell: the notebook stays one file.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import jinja2
+
+from .errors import BuildError, ParameterError
+from .figures.cache import FigureCache, Rendered
+from .model import DeckCell, Lesson
+from .practice.attention import Problem
+
+_FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figure:(?P<name>[^)?\s]*)(?:\?(?P<query>[^)\s]*))?\)")
+
+
+@dataclass
+class RenderedCell:
+    kind: str
+    source: str
+    slide_type: str
+    line: int
+    attachments: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Deck:
+    """A lesson ready to export: final text, figures attached."""
+
+    lesson: Lesson
+    cells: list[RenderedCell]
+    figures: list[Rendered]
+
+
+def _environment() -> jinja2.Environment:
+    # Strict: a misspelt variable must fail the build, not print an empty string.
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a jinja2 runtime error happened on, from its traceback."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render_text(env: jinja2.Environment, cell: DeckCell, context: dict[str, Any], lesson: Lesson) -> str:
+    try:
+        return env.from_string(cell.source).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"template error: {exc.message}", lesson.path, cell.line + (exc.lineno or 1) - 1) from None
+    except Exception as exc:  # any failure inside a template is the author's to fix
+        offset = _template_line(exc) or 1
+        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+        raise BuildError(f"template error: {message}", lesson.path, cell.line + offset - 1) from None
+
+
+def attach_figures(
+    text: str, cell: DeckCell, lesson: Lesson, cache: FigureCache, examples: dict[str, Problem], figures: list[Rendered]
+) -> tuple[str, dict[str, dict[str, str]]]:
+    attachments: dict[str, dict[str, str]] = {}
+
+    def replace(match: re.Match) -> str:
+        line = cell.line + text.count("\n", 0, match.start())
+        params = dict(parse_qsl(match.group("query") or "", keep_blank_values=True))
+        try:
+            rendered = cache.render(match.group("name"), params, examples)
+        except ParameterError as exc:
+            raise BuildError(f"figure '{match.group('name')}': {exc}", lesson.path, line) from None
+        figures.append(rendered)
+        filename = f"{rendered.name}-{rendered.key}.svg"
+        attachments[filename] = {"image/svg+xml": base64.b64encode(rendered.svg).decode("ascii")}
+        return f"![{match.group('alt')}](attachment:{filename})"
+
+    return _FIGURE.sub(replace, text), attachments
+
+
+def transform(lesson: Lesson, context: dict[str, Any], examples: dict[str, Problem], cache: FigureCache) -> Deck:
+    env = _environment()
+    cells: list[RenderedCell] = []
+    figures: list[Rendered] = []
+    for cell in lesson.cells:
+        text = render_text(env, cell, context, lesson)
+        attachments: dict[str, dict[str, str]] = {}
+        if cell.kind == "markdown":
+            text, attachments = attach_figures(text, cell, lesson, cache, examples, figures)
+        cells.append(RenderedCell(cell.kind, text, cell.slide_type, cell.line, attachments))
+    return Deck(lesson, cells, figures)

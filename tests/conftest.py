@@ -1,0 +1,34 @@
+"""Shared fixtures. Browser and Anki tests run only when their variable is set
+(CI sets both), so a machine without Chromium or the anki library skips them
+loudly instead of failing in confusing ways."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = "07-sequence-tools"
+
+needs_browser = pytest.mark.skipif(
+    not os.environ.get("RUN_BROWSER_TESTS"), reason="set RUN_BROWSER_TESTS=1 (needs /usr/bin/chromium and playwright)"
+)
+needs_jupyterlab = pytest.mark.skipif(
+    not os.environ.get("RUN_BROWSER_TESTS"), reason="set RUN_BROWSER_TESTS=1 (needs chromium, jupyterlab, jupyterlab-rise)"
+)
+
+
+def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """One full build of the real lesson, shared by the read-only tests."""
+    out = tmp_path_factory.mktemp("build")
+    done = run_build("--out", str(out), "--seed", "1234")
+    assert done.returncode == 0, done.stderr
+    return out
