@@ -36,6 +36,7 @@ def template_context(lesson: Lesson, examples: dict[str, attention.Problem]) -> 
         context[name] = attention.rounded(problem)
         context[f"{name}_problem"] = problem
         context[f"{name}_mistakes"] = attention.mistakes(problem)
+    context["rounding"] = attention.ROUNDING
     return context
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -42,9 +43,20 @@ class Deck:
     figures: list[Rendered]
 
 
+LESSON_TEMPLATES = Path(__file__).parent / "templates" / "lesson"
+
+
 def _environment() -> jinja2.Environment:
     # Strict: a misspelt variable must fail the build, not print an empty string.
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(LESSON_TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+    )
+    # Macros that lay out a worked head: {{ head.table(worked) }}, {{ head.scores(worked) }}, ...
+    env.globals["head"] = env.get_template("head.md.j2").module
+    return env
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -1,0 +1,69 @@
+"""The standalone reveal.js HTML presents from file:// with the network blocked."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import LESSON, needs_browser
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def expected_sections(notebook_path: Path) -> tuple[int, int]:
+    cells = json.loads(notebook_path.read_text())["cells"]
+    types = [c["metadata"]["slideshow"]["slide_type"] for c in cells]
+    return types.count("slide"), types.count("slide") + types.count("subslide")
+
+
+def test_html_loads_nothing_from_outside(built):
+    html = (built / "slides" / f"{LESSON}.html").read_text()
+    # Every src/href must be inline (data:) or an in-page anchor: nothing to fetch.
+    for url in re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html):
+        assert url.startswith(("data:", "#")) or url == "", url
+
+
+@needs_browser
+def test_html_presents_offline(built):
+    from browser import browser_page
+
+    path = built / "slides" / f"{LESSON}.html"
+    horizontal, total = expected_sections(built / "slides" / f"{LESSON}.ipynb")
+    outside, failed, errors = [], [], []
+    with browser_page() as page:
+        def guard(route):
+            url = route.request.url
+            if url.startswith(("file://", "data:", "blob:")):
+                route.continue_()
+            else:
+                outside.append(url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30000)
+        page.wait_for_function("document.body.dataset.mathjax === 'done'", timeout=60000)
+        page.evaluate("document.fonts.ready")
+        counts = page.evaluate(
+            "[Reveal.getHorizontalSlides().length, Reveal.getTotalSlides(),"
+            " document.querySelectorAll('mjx-container').length]"
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "html-title.png"))
+        text = page.evaluate("document.querySelector('.reveal .slides').innerText")
+        # find the worked-example slide and photograph it too
+        index = page.evaluate(
+            "Reveal.getSlides().findIndex(s => s.innerText.includes('Worked example'))"
+        )
+        assert index >= 0
+        page.evaluate(f"Reveal.slide(...Object.values(Reveal.getIndices(Reveal.getSlides()[{index}])))")
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(ARTIFACTS / "html-worked-example.png"))
+    assert outside == [] and failed == [] and errors == []
+    assert counts[0] == horizontal and counts[1] == total
+    assert counts[2] >= 10  # the formulas of the lesson were typeset
+    # no TeX left raw: every $...$ and $$...$$ became an mjx-container
+    assert "$$" not in text and not re.search(r"\$[^$\s][^$]*\$", text)
+    assert "\\frac" not in text and "\\tanh" not in text

@@ -1,0 +1,102 @@
+"""The RISE deck presents in JupyterLab with jupyterlab-rise (a real server, a real browser)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import LESSON, needs_jupyterlab
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+TOKEN = "rise-test-token"
+# Console noise RISE makes on its own, checked against a list rather than ignored.
+ALLOWED_CONSOLE = ("rise.css", "RangeError", "Failed to load resource", "favicon")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(built):
+    port = free_port()
+    home = tempfile.mkdtemp(prefix="lab-home-")
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": f"{home}/config", "JUPYTER_RUNTIME_DIR": f"{home}/runtime",
+           "JUPYTERLAB_SETTINGS_DIR": f"{home}/settings", "JUPYTERLAB_WORKSPACES_DIR": f"{home}/workspaces"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         "--allow-root", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={built}",
+         "--ServerApp.open_browser=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        stdout=subprocess.DEVNULL, stderr=open(f"{home}/server.log", "w"), env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            raise RuntimeError("jupyter lab did not start: " + Path(f"{home}/server.log").read_text()[-2000:])
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@needs_jupyterlab
+def test_deck_presents_in_rise(lab, built):
+    from browser import browser_page
+
+    cells = json.loads((built / "slides" / f"{LESSON}.ipynb").read_text())["cells"]
+    types = [c["metadata"]["slideshow"]["slide_type"] for c in cells]
+    leaves = types.count("slide") + types.count("subslide")
+    console = []
+    ARTIFACTS.mkdir(exist_ok=True)
+    with browser_page() as page:
+        page.on("console", lambda m: m.type == "error" and console.append(m.text))
+        page.goto(f"{lab}/rise/slides/{LESSON}.ipynb?token={TOKEN}")
+        page.wait_for_selector("body.rise-enabled .reveal.ready .slides > section", timeout=90000)
+        page.wait_for_selector("mjx-container", timeout=60000)
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready")
+        assert page.locator(".jp-Dialog").count() == 0  # no "Select Kernel" dialog over the slides
+        counted = page.evaluate(
+            "[...document.querySelectorAll('.reveal .slides section')]"
+            ".filter(s => !s.querySelector('section')).length"
+        )
+        assert counted == leaves
+        page.screenshot(path=str(ARTIFACTS / "rise-title.png"))
+        assert "Sequence tools for vision" in page.locator("section.present").inner_text()
+        for _ in range(leaves + 40):
+            if "Worked example" in page.locator("section.present").first.inner_text():
+                break
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(150)
+        else:
+            pytest.fail("never reached the worked-example slide")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "rise-worked-example.png"))
+        images = page.evaluate(
+            "[...document.querySelectorAll('.reveal img')].map(i => [i.naturalWidth, i.complete])"
+        )
+    assert images and all(w > 0 and ok for w, ok in images)
+    unexpected = [m for m in console if not any(a in m for a in ALLOWED_CONSOLE)]
+    assert unexpected == []
