@@ -1,0 +1,125 @@
+"""Anki export: a lesson's flashcards and freshly drawn practice as one ``.apkg``.
+
+Modules, one concept each:
+
+* ``cards``      the flashcard source format and its parser;
+* ``settings``   the practice settings file;
+* ``markup``     card text -> field HTML;
+* ``models``     the note types (frozen field lists, stable ids);
+* ``flashcards`` flashcards -> basic and cloze notes;
+* ``practice``   drawn exercises -> practice notes, with their figures;
+* ``deck``       deck hierarchy, GUIDs, lesson order;
+* ``package``    the ``.apkg`` writer (atomic, reproducible).
+
+The pipeline calls :func:`has_cards` and :func:`build_deck`.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BuildError
+from .cards import Flashcard, parse_cards
+from .deck import NoteSpec, assemble
+from .flashcards import flashcard_notes
+from .package import build_mtime, write_apkg
+from .settings import PracticeSettings, parse_settings
+
+__all__ = ["DeckReport", "build_deck", "has_cards", "read_sources", "CARDS_SUFFIX", "PRACTICE_SUFFIX"]
+
+CARDS_SUFFIX = ".cards"
+PRACTICE_SUFFIX = ".practice.toml"
+
+
+@dataclass(frozen=True)
+class DeckReport:
+    """What a build wrote, for the pipeline's summary and for tests."""
+
+    path: Path
+    notes: dict[str, int]  # note type name -> notes
+    cards: int  # Anki cards (a cloze note gives one card per deletion)
+    media: int  # media files in the package
+    bytes: int
+    mtime: int  # note modification time stamped on this build
+    seed: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total_notes(self) -> int:
+        return sum(self.notes.values())
+
+
+@dataclass(frozen=True)
+class Sources:
+    flashcards: list[Flashcard]
+    practice: PracticeSettings
+
+
+def _source_files(lesson: str, cards_dir: Path) -> list[Path]:
+    if not cards_dir.is_dir():
+        return []
+    # Editor leftovers (backup~, .swp, #autosave#) are not sources.
+    return sorted(
+        p for p in cards_dir.glob(f"{lesson}.*") if p.is_file() and not p.name.endswith(("~", ".swp", "#"))
+    )
+
+
+def has_cards(lesson: str, cards_dir: Path) -> bool:
+    """Whether ``cards_dir`` holds any card source for ``lesson``."""
+    return bool(_source_files(lesson, Path(cards_dir)))
+
+
+def read_sources(lesson: str, cards_dir: Path) -> Sources:
+    cards: list[Flashcard] = []
+    settings = PracticeSettings()
+    for path in _source_files(lesson, Path(cards_dir)):
+        suffix = path.name[len(lesson):]
+        if suffix == CARDS_SUFFIX:
+            cards = parse_cards(path)
+        elif suffix == PRACTICE_SUFFIX:
+            settings = parse_settings(path)
+        else:
+            # A misspelt suffix would otherwise drop a whole file of cards silently.
+            raise BuildError(
+                f"unknown card source {path.name!r} (expected {lesson}{CARDS_SUFFIX} or {lesson}{PRACTICE_SUFFIX})",
+                path,
+                None,
+            )
+    return Sources(cards, settings)
+
+
+def build_deck(
+    lesson: str,
+    title: str,
+    cards_dir: Path,
+    out_path: Path,
+    seed: int,
+    cache_dir: Path | None = None,
+) -> DeckReport:
+    """Read ``cards_dir/<lesson>.*``, draw practice from ``seed``, write ``out_path`` atomically.
+
+    Raises :class:`BuildError` (``file:line: message``) for a bad source; the
+    previous ``out_path``, if any, is then left untouched.
+    """
+    from .practice import practice_notes  # imports numpy/matplotlib only when a deck is built
+
+    sources = read_sources(lesson, Path(cards_dir))
+    notes: list[NoteSpec] = flashcard_notes(lesson, sources.flashcards)
+    notes += practice_notes(lesson, sources.practice, seed, cache_dir)
+    return write_notes(lesson, title, notes, Path(out_path), seed)
+
+
+def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, seed: int, mtime: int | None = None) -> DeckReport:
+    """Place ``notes`` in the lesson's decks and write the package (also used by the benchmark)."""
+    media: dict[str, bytes] = {}
+    for spec in notes:
+        for name, data in spec.media.items():
+            if media.setdefault(name, data) != data:
+                raise ValueError(f"two different media files are both named {name!r}")
+    decks = assemble(lesson, title, notes)
+    stamp = build_mtime() if mtime is None else mtime
+    size = write_apkg(out_path, decks, media, stamp)
+    counts = Counter(spec.note_type.full_name for spec in notes)
+    cards = sum(len(note.cards) for deck in decks for note in deck.notes)
+    return DeckReport(out_path, dict(counts), cards, len(media), size, stamp, seed)

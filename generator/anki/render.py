@@ -1,0 +1,32 @@
+"""Field HTML from the jinja2 fragments in ``generator/templates/anki/fields``.
+
+Fragments produce *field contents*. The card templates (``*.front.html``,
+``*.back.html``) are plain files read as they are: they use Anki's own
+``{{Field}}`` syntax, which jinja2 would try to interpret.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from .models import TEMPLATE_DIR
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR / "fields"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,  # a misspelt variable is a bug, not an empty cell
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def fragment(name: str, **context: Any) -> str:
+    # Anki stores fields as single strings; newlines between tags only add noise.
+    html = _environment().get_template(f"{name}.html.j2").render(**context)
+    return " ".join(line.strip() for line in html.splitlines() if line.strip())
