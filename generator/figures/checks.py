@@ -1,0 +1,56 @@
+"""Layout checks a figure must pass: no text outside the canvas, no text on text.
+
+Looking at every PNG catches most layout bugs once; these checks keep catching
+them when a parameter (a longer label, more steps, wider vectors) moves things.
+"""
+from __future__ import annotations
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+# Extents are in display pixels; touching within this many pixels is not an overlap
+# (glyph extents include side bearings, so neighbours in a row nearly touch).
+TOLERANCE = 1.0
+
+
+def _texts(fig: Figure) -> list[Text]:
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _describe(t: Text) -> str:
+    gid = t.get_gid()
+    return f"{t.get_text()!r}" + (f" (gid {gid})" if gid else "")
+
+
+def _extent(t: Text, renderer) -> Bbox:
+    # A label drawn in a pill occupies the pill, not just its glyphs.
+    patch = t.get_bbox_patch()
+    box = t.get_window_extent(renderer)
+    if patch is not None:
+        t.update_bbox_position_size(renderer)
+        box = Bbox.union([box, patch.get_window_extent(renderer)])
+    return box
+
+
+def layout_problems(fig: Figure) -> list[str]:
+    """Human-readable descriptions of clipped or overlapping text; empty when clean."""
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)  # positions of some artists (pills, arrows) settle at draw time
+    width, height = fig.bbox.width, fig.bbox.height
+    texts = _texts(fig)
+    boxes = [_extent(t, renderer) for t in texts]
+    problems: list[str] = []
+    for t, b in zip(texts, boxes):
+        if b.x0 < -TOLERANCE or b.y0 < -TOLERANCE or b.x1 > width + TOLERANCE or b.y1 > height + TOLERANCE:
+            problems.append(f"{_describe(t)} is clipped: {b.bounds} outside {width:.0f}x{height:.0f}")
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            a, b = boxes[i], boxes[j]
+            dx = min(a.x1, b.x1) - max(a.x0, b.x0)
+            dy = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if dx > TOLERANCE and dy > TOLERANCE:
+                problems.append(f"{_describe(texts[i])} overlaps {_describe(texts[j])}")
+    return problems
