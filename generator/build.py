@@ -24,6 +24,7 @@ from .transform import transform
 from .vendor import ensure_assets
 
 ROOT = Path(__file__).resolve().parent.parent
+RISE_CSS = Path(__file__).parent / "templates" / "rise" / "deck.css"
 
 
 @dataclass
@@ -83,6 +84,8 @@ def build_lesson(source: Path, options: Options, report: Report) -> tuple[list[P
     outputs: list[tuple[Path, bytes, float]] = []
     slides = options.out / "slides"
     outputs.append((slides / f"{lesson.name}.ipynb", nb_data, time.perf_counter() - started))
+    # jupyterlab-rise loads <notebook>.css from beside the deck: projection-sized type.
+    outputs.append((slides / f"{lesson.name}.css", RISE_CSS.read_bytes(), 0.0))
     if options.html:
         t = time.perf_counter()
         html = to_html(notebook, ensure_assets(options.vendor_cache))

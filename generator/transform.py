@@ -94,9 +94,10 @@ def attach_figures(
         except ParameterError as exc:
             raise BuildError(f"figure '{match.group('name')}': {exc}", lesson.path, line) from None
         figures.append(rendered)
-        filename = f"{rendered.name}-{rendered.key}.svg"
-        attachments[filename] = {"image/svg+xml": base64.b64encode(rendered.svg).decode("ascii")}
-        return f"![{match.group('alt')}](attachment:{filename})"
+        # Inline data URI: JupyterLab renders no SVG attachments, but does render
+        # an SVG image from a data URI, and so does the nbconvert HTML.
+        data = base64.b64encode(rendered.svg).decode("ascii")
+        return f"![{match.group('alt')}](data:image/svg+xml;base64,{data})"
 
     return _FIGURE.sub(replace, text), attachments
 

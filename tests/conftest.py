@@ -21,8 +21,16 @@ needs_jupyterlab = pytest.mark.skipif(
 )
 
 
-def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True)
+EPOCH = "1790000000"  # fixed note timestamps, so two builds can be compared byte for byte
+
+
+def run_build(*args: str, cwd: Path = ROOT, epoch: str | None = EPOCH) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
 
 
 @pytest.fixture(scope="session")
