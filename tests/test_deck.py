@@ -1,9 +1,11 @@
 """The built RISE notebook: structure, RISE settings, notes, and the worked example's numbers."""
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
+from xml.etree import ElementTree
 
 import nbformat
 import pytest
@@ -71,14 +73,15 @@ def test_lesson_has_a_live_code_demo(notebook):
     assert code and "np." in code[0].source
 
 
-def test_figures_are_embedded_as_attachments(notebook):
+def test_figures_are_embedded_in_the_notebook(notebook):
+    """Figures travel inside the .ipynb as SVG data URIs (JupyterLab renders no SVG attachments)."""
     seen = 0
     for cell in notebook.cells:
-        for name in re.findall(r"\(attachment:([^)]+)\)", cell.source):
-            assert name in cell.get("attachments", {}), name
-            assert "image/svg+xml" in cell.attachments[name]
+        for data in re.findall(r"\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", cell.source):
+            root = ElementTree.fromstring(base64.b64decode(data))
+            assert root.tag.endswith("svg")
             seen += 1
-        assert "figure:" not in cell.source
+        assert "figure:" not in cell.source and "attachment:" not in cell.source
     assert seen >= 6
 
 
