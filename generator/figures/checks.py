@@ -35,7 +35,11 @@ def _extent(t: Text, renderer) -> Bbox:
 
 
 def layout_problems(fig: Figure) -> list[str]:
-    """Human-readable descriptions of clipped or overlapping text; empty when clean."""
+    """Human-readable descriptions of clipped, overlapping or spilling text; empty when clean."""
+    return _clipped_or_overlapping(fig) + overflowing_labels(fig)
+
+
+def _clipped_or_overlapping(fig: Figure) -> list[str]:
     FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
     fig.draw(renderer)  # positions of some artists (pills, arrows) settle at draw time
@@ -53,4 +57,25 @@ def layout_problems(fig: Figure) -> list[str]:
             dy = min(a.y1, b.y1) - max(a.y0, b.y0)
             if dx > TOLERANCE and dy > TOLERANCE:
                 problems.append(f"{_describe(texts[i])} overlaps {_describe(texts[j])}")
+    return problems
+
+
+def overflowing_labels(fig: Figure) -> list[str]:
+    """Text centred in a box but wider or taller than it: a label spilling out."""
+    from matplotlib.patches import FancyBboxPatch
+
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    boxes = [p.get_window_extent(renderer) for p in fig.findobj(FancyBboxPatch) if p.get_visible()]
+    problems = []
+    for t in _texts(fig):
+        if t.get_bbox_patch() is not None:
+            continue  # a pill is its own box
+        e = t.get_window_extent(renderer)
+        cx, cy = (e.x0 + e.x1) / 2, (e.y0 + e.y1) / 2
+        for b in boxes:
+            if b.x0 < cx < b.x1 and b.y0 < cy < b.y1:
+                if e.x0 < b.x0 + 2 or e.x1 > b.x1 - 2 or e.y0 < b.y0 or e.y1 > b.y1:
+                    problems.append(f"{_describe(t)} spills out of its box {tuple(round(v) for v in b.bounds)}")
     return problems

@@ -67,7 +67,7 @@ FAINT = "#9A9A9A"  # context that should recede (all-to-all links, grid lines)
 PAPER = "#FFFFFF"
 
 
-def _mix(colour: str, other: str, amount: float) -> str:
+def mix(colour: str, other: str, amount: float) -> str:
     """``colour`` moved ``amount`` of the way towards ``other`` (sRGB, which is
     good enough for tints of a fixed palette)."""
     a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
@@ -78,13 +78,13 @@ def _mix(colour: str, other: str, amount: float) -> str:
 
 def fill(role: str) -> str:
     """Box fill for a role: a light tint, so black text on it keeps full contrast."""
-    return _mix(ROLES[role], PAPER, 0.62)
+    return mix(ROLES[role], PAPER, 0.62)
 
 
 def edge(role: str) -> str:
     """Box outline for a role: darker than the pure colour, so that yellow and
     sky blue still draw a visible line on white."""
-    return _mix(ROLES[role], "#000000", 0.25)
+    return mix(ROLES[role], "#000000", 0.25)
 
 
 def strong(role: str) -> str:
@@ -106,6 +106,8 @@ def canvas(width_px: float, height_px: float) -> tuple[Figure, Axes]:
     Uses ``Figure`` directly rather than pyplot: no global figure registry, no
     display backend, and nothing to leak between figures.
     """
+    # Whole pixels: a PNG at the design dpi then has exactly the design size.
+    width_px, height_px = round(width_px), round(height_px)
     if width_px > DISPLAY_WIDTH_PX or height_px > DISPLAY_HEIGHT_PX:
         # A larger canvas would be shrunk on the slide and its text with it.
         raise AssertionError(f"canvas {width_px}x{height_px} exceeds the display box")
@@ -131,6 +133,7 @@ def text(
     weight: str = "normal",
     rotation: float = 0,
 ) -> Text:
+    px = legible_px(s, px)
     return ax.text(
         x, y, s, fontsize=font(px), ha=ha, va=va, color=colour, gid=gid, fontweight=weight, rotation=rotation
     )
@@ -223,6 +226,14 @@ def math(symbol: str, sub: str | int | None = None) -> str:
     return f"${symbol}_{{{sub}}}$"
 
 
+def legible_px(s: str, px: float) -> float:
+    """``px``, raised to MATH_PX when ``s`` has mathtext sub- or superscripts:
+    those print at 70 % and would otherwise fall below the legibility floor."""
+    if "$" in s and ("_" in s or "^" in s):
+        return max(px, MATH_PX)
+    return px
+
+
 def text_width(s: str, px: float = TEXT_PX) -> float:
     """Width of ``s`` in slide pixels, for laying out columns before drawing.
 
@@ -234,5 +245,6 @@ def text_width(s: str, px: float = TEXT_PX) -> float:
 
     if not s:
         return 0.0
+    px = legible_px(s, px)
     extents = TextPath((0, 0), s, size=font(px), prop=FontProperties(family=["sans-serif"])).get_extents()
     return extents.width / PT_PER_PX
