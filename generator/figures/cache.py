@@ -1,0 +1,105 @@
+"""Rendered figures on disk, keyed by everything that can change their pixels.
+
+The key covers the figure name, its normalized parameters, the numbers it shows
+(a lesson example's q, K, V and rounded steps; engine weights), the source of
+this package and the matplotlib version. A rebuild in which none of those
+changed reads the files back and draws nothing; changing slide text never
+touches a figure.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+from . import registry, render
+
+KEY_LENGTH = 16  # hex digits: 64 bits, plenty for one lesson's few dozen figures
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of every Python file in this package: a code change invalidates the cache."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def figure_key(prepared: registry.Prepared) -> str:
+    payload = {
+        "figure": prepared.name,
+        "params": prepared.params,
+        "data": prepared.data,
+        "code": code_hash(),
+        "matplotlib": matplotlib.__version__,
+    }
+    # repr of floats round-trips exactly, so equal numbers give equal keys.
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:KEY_LENGTH]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    name: str
+    params: dict[str, Any]  # normalized: typed, every parameter present
+    key: str
+    svg: bytes
+    png: bytes
+    cached: bool  # True when read back from disk without drawing
+
+    @property
+    def stem(self) -> str:
+        """File name without extension, as the pipeline and the gallery write it."""
+        return f"{self.name}-{self.key}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` so readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class FigureCache:
+    """``render()`` returns a figure's SVG and PNG, drawing only on a cache miss."""
+
+    def __init__(self, directory: Path, png_dpi: float = render.style.DPI):
+        self.directory = Path(directory)
+        self.png_dpi = png_dpi
+        self.drawn = 0  # figures drawn by this cache object: the benchmark reports it
+
+    def render(
+        self, name: str, params: Mapping[str, str] | None = None, examples: registry.Examples | None = None
+    ) -> Rendered:
+        prepared = registry.prepare(name, params, examples)
+        key = figure_key(prepared)
+        if self.png_dpi != render.style.DPI:
+            key = hashlib.sha256(f"{key}@{self.png_dpi}".encode()).hexdigest()[:KEY_LENGTH]
+        svg_path = self.directory / f"{name}-{key}.svg"
+        png_path = self.directory / f"{name}-{key}.png"
+        if svg_path.is_file() and png_path.is_file():
+            return Rendered(name, prepared.params, key, svg_path.read_bytes(), png_path.read_bytes(), True)
+        svg, png = render.to_svg_and_png(prepared.draw(), dpi=self.png_dpi)
+        self.drawn += 1
+        write_atomic(png_path, png)
+        write_atomic(svg_path, svg)
+        return Rendered(name, prepared.params, key, svg, png, False)

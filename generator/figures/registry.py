@@ -1,0 +1,350 @@
+"""Figure names as a lesson source writes them, with typed, checked parameters.
+
+A lesson asks for ``![alt](figure:rnn?T=5&pattern=one-to-many)``; parameters
+arrive as strings. Each spec declares its parameters once (type, default,
+allowed range) and turns the strings into the drawing function's arguments,
+plus the numbers the figure depends on (for the cache key). Nothing is drawn
+until ``Prepared.draw()`` is called, so the cache can decide first.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from ..errors import ParameterError
+from ..practice import attention as practice
+from . import attention, lifts, pipelines, rnn, vit
+
+Examples = Mapping[str, practice.Problem]
+_INT = re.compile(r"[+-]?\d+")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: ints carry a range, strings a list of choices (or none: free text)."""
+
+    name: str
+    default: int | str | None
+    low: int | None = None
+    high: int | None = None
+    choices: tuple[str, ...] | None = None
+    text: bool = False  # free text (a title), at most 80 characters
+    help: str = ""
+
+    @property
+    def is_int(self) -> bool:
+        return self.low is not None
+
+    def allowed(self) -> str:
+        if self.is_int:
+            return f"an integer from {self.low} to {self.high}"
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        return "text of at most 80 characters"
+
+    def convert(self, raw: str) -> int | str:
+        if self.is_int:
+            value: object = int(raw) if _INT.fullmatch(raw.strip()) else raw
+            if not isinstance(value, int) or not self.low <= value <= self.high:  # type: ignore[operator]
+                raise ParameterError(f"{self.name} must be {self.allowed()}, got {raw!r}")
+            return value
+        if self.choices is not None and raw not in self.choices:
+            raise ParameterError(f"{self.name} must be {self.allowed()}, got {raw!r}")
+        if self.text and len(raw) > 80:
+            raise ParameterError(f"{self.name} must be {self.allowed()}, got {len(raw)} characters")
+        return raw
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A figure ready to draw: everything that decides its pixels, nothing drawn yet."""
+
+    name: str
+    params: dict[str, int | str]  # every parameter, defaults filled in, typed
+    data: dict[str, Any]  # numbers the picture shows that params alone do not pin down
+    draw: Callable[[], Figure] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    name: str
+    summary: str
+    params: tuple[Param, ...]
+    resolve: Callable[[str, dict[str, Any], Examples], Prepared]
+
+    def normalize(self, raw: Mapping[str, str]) -> dict[str, Any]:
+        """Strings in, typed values out, every parameter present; unknown names rejected."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            names = ", ".join(known) or "none"
+            raise ParameterError(f"unknown parameter {unknown[0]!r} for figure '{self.name}' (known: {names})")
+        values: dict[str, Any] = {}
+        for p in self.params:
+            values[p.name] = p.convert(str(raw[p.name])) if p.name in raw else p.default
+        return values
+
+
+# --- where the numbers come from ---------------------------------------------------
+
+
+def _problem(values: dict[str, Any], examples: Examples) -> tuple[practice.Problem, dict[str, Any]]:
+    """The head a figure shows: a named lesson example, or one drawn from a seed."""
+    name, seed = values.get("problem"), values.get("seed")
+    if name is not None and seed is not None:
+        raise ParameterError("give either problem=<name> or seed=N, not both")
+    if seed is None:
+        name = name or "worked"
+        if name not in examples:
+            known = ", ".join(sorted(examples)) or "none in this lesson"
+            raise ParameterError(f"problem must name a lesson example (known: {known}), got {name!r}")
+        problem = examples[name]
+    else:
+        problem = practice.draw(
+            seed,
+            key=values.get("key") or "attention",
+            variant=values.get("variant", 0),
+            difficulty=values.get("difficulty", "standard"),
+            d_k=values.get("d_k", 2),
+            n_keys=values.get("n_keys", 3),
+            n_queries=values.get("n_queries", 1),
+        )
+    return problem, _problem_data(problem)
+
+
+def _problem_data(problem: practice.Problem) -> dict[str, Any]:
+    """What a head figure prints: the inputs and every rounded step, as text and floats."""
+    shown = practice.rounded(problem)
+    return {
+        "query": problem.query.tolist(),
+        "keys": problem.keys.tolist(),
+        "values": problem.values.tolist(),
+        "difficulty": problem.difficulty,
+        "shown": shown.text,
+        "weights": shown.weights,
+        "most_attended": shown.most_attended,
+    }
+
+
+def _grid_weights(seed: int, kind: str, variant: int) -> tuple[list[list[float]], list[str] | None, list[str] | None]:
+    """Weights (and labels) from the reasoning engine: the same arrays its questions ask about."""
+    try:
+        from ..practice import reasoning  # imported late: only these figures need it
+    except ImportError:  # the engine is still being written; see _stand_in_grid
+        return _stand_in_grid(seed, kind, variant)
+    item = reasoning.draw(seed, variant=variant, kind=kind)
+    weights = [[float(x) for x in row] for row in item.weights]
+    return weights, _labels(item, ("row_labels", "words")), _labels(item, ("col_labels", "regions"))
+
+
+def _stand_in_grid(seed: int, kind: str, variant: int) -> tuple[list[list[float]], list[str] | None, list[str] | None]:
+    """Deterministic weights in the engine's shape, used only while practice.reasoning
+    does not exist yet: a softmax over a bump around one region of a 7x7 grid, or
+    caption words over a 3x3 grid of regions."""
+    import numpy as np
+
+    rng = np.random.Generator(np.random.PCG64([seed, variant, 7]))
+    if kind == "caption_words":
+        words = ["a", "ball", "on", "the", "grass"]
+        logits = rng.normal(0, 0.6, (len(words), 9))
+        logits[1, 7] += 3.0  # "ball" looks at the bottom-middle region
+        logits[4, 6:] += 1.8  # "grass" at the bottom row
+        w = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        return w.round(6).tolist(), words, [f"r{j + 1}" for j in range(9)]
+    n = 7
+    r0, c0 = rng.integers(n // 2, n), rng.integers(1, n - 1)
+    r, c = np.mgrid[0:n, 0:n]
+    logits = -((r - r0) ** 2 + (c - c0) ** 2) / 2.0 + rng.normal(0, 0.3, (n, n))
+    w = np.exp(logits) / np.exp(logits).sum()
+    return w.round(6).tolist(), None, None
+
+
+def _labels(item: object, names: Sequence[str]) -> list[str] | None:
+    for name in names:
+        value = getattr(item, name, None)
+        if value is not None:
+            return [str(v) for v in value]
+    return None
+
+
+# --- the figures ------------------------------------------------------------------
+
+_SEED = Param("seed", None, 0, 2**31 - 1, help="draw the numbers from this seed")
+_PROBLEM = Param("problem", None, help="a named lesson example, e.g. worked")
+_HEAD_DRAW = (
+    Param("difficulty", "standard", choices=practice.DIFFICULTIES),
+    Param("d_k", 2, *practice.D_K_RANGE),
+    Param("n_keys", 3, *practice.N_KEYS_RANGE),
+    Param("variant", 0, 0, 999),
+)
+
+
+def _rnn(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
+    return Prepared(name, v, {}, lambda: rnn.rnn(v["T"], v["pattern"], v["view"]))
+
+
+def _head(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
+    problem, data = _problem({**v, "n_queries": v["query"] + 1}, examples)
+    if v["query"] >= problem.query.shape[0]:
+        raise ParameterError(f"query must be from 0 to {problem.query.shape[0] - 1} for this problem, got {v['query']}")
+    return Prepared(name, v, data, lambda: attention.attention_head(problem, v["query"]))
+
+
+def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
+    title = v["title"] or None
+    if v["kind"] == "attention":
+        problem, data = _problem({**v, "n_queries": v["n_queries"]}, examples)
+        shown = practice.rounded(problem)
+        n_q, n_k = problem.query.shape[0], problem.keys.shape[0]
+        text = [shown.text["weights"]] if n_q == 1 else shown.text["weights"]
+        rows = ["q"] if n_q == 1 else [f"$q_{{{i + 1}}}$" for i in range(n_q)]
+        cols = [f"$k_{{{j + 1}}}$" for j in range(n_k)]
+        weights = problem.solution.weights
+
+        def draw() -> Figure:
+            return attention.attention_heatmap(weights, rows, cols, title, cell_text=text, row_title="queries", col_title="keys")
+
+        return Prepared(name, v, data, draw)
+    if v["seed"] is None:
+        raise ParameterError(f"kind={v['kind']} takes its weights from the practice engine: give seed=N")
+    grid, rows_, cols_ = _grid_weights(v["seed"], v["kind"], v["variant"])
+    rows_ = rows_ or [str(i + 1) for i in range(len(grid))]
+    cols_ = cols_ or [str(j + 1) for j in range(len(grid[0]))]
+    data = {"weights": grid, "rows": rows_, "cols": cols_}
+    return Prepared(name, v, data, lambda: attention.attention_heatmap(grid, rows_, cols_, title))
+
+
+def _image(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
+    grid, _, _ = _grid_weights(v["seed"], "image_grid", v["variant"])
+    n = len(grid)
+    size = v["image_size"]
+    patch = v["patch"] or (size // n if size % n == 0 else None)
+    if patch is None:
+        raise ParameterError(f"image_size must be a multiple of the {n} patches per side of the weights, got {size}")
+    data = {"weights": grid}
+    return Prepared(name, v, data, lambda: attention.attention_image(grid, size, patch, v["seed"], title=v["title"] or None))
+
+
+def _vit(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
+    return Prepared(name, v, {}, lambda: vit.vit_pipeline(v["image_size"], v["patch"], v["layers"], v["seed"]))
+
+
+def _pipelines(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
+    return Prepared(name, v, {}, lambda: pipelines.vision_pipelines(v["which"], v["seed"]))
+
+
+def _lifts(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
+    return Prepared(name, v, {}, lambda: lifts.two_lifts(v["T"]))
+
+
+FIGURES: dict[str, FigureSpec] = {
+    spec.name: spec
+    for spec in (
+        FigureSpec(
+            "rnn",
+            "A vanilla RNN, folded and/or unrolled over T steps, shared weights marked",
+            (
+                Param("T", 4, *rnn.T_RANGE, help=f"steps (at most {rnn.T_MAX_BOTH} with view=both)"),
+                Param("pattern", "many-to-many", choices=rnn.PATTERNS),
+                Param("view", "unrolled", choices=rnn.VIEWS),
+            ),
+            _rnn,
+        ),
+        FigureSpec(
+            "attention_head",
+            "One attention head from its numbers: scores, scaled, exp, softmax bars, weighted sum",
+            (_PROBLEM, _SEED, Param("query", 0, 0, practice.N_QUERIES_RANGE[1] - 1), *_HEAD_DRAW),
+            _head,
+        ),
+        FigureSpec(
+            "attention_heatmap",
+            "Attention weights as a grid with the number in each cell",
+            (
+                Param("kind", "attention", choices=("attention", "caption_words", "image_grid")),
+                _PROBLEM,
+                _SEED,
+                Param("n_queries", 1, *practice.N_QUERIES_RANGE),
+                *_HEAD_DRAW,
+                Param("title", "", text=True),
+            ),
+            _heatmap,
+        ),
+        FigureSpec(
+            "attention_image",
+            "A synthetic image cut into patches, with attention weights over it",
+            (
+                Param("seed", 0, 0, 2**31 - 1),
+                Param("variant", 0, 0, 999),
+                Param("image_size", 224, *attention.IMAGE_SIZE_RANGE),
+                Param("patch", None, 1, attention.IMAGE_SIZE_RANGE[1], help="default: image_size / grid side"),
+                Param("title", "", text=True),
+            ),
+            _image,
+        ),
+        FigureSpec(
+            "vit_pipeline",
+            "Vision Transformer: patches, projection + positions + [CLS], encoder, MLP head, class",
+            (
+                Param("image_size", 224, *attention.IMAGE_SIZE_RANGE),
+                Param("patch", 16, 1, attention.IMAGE_SIZE_RANGE[1]),
+                Param("layers", 12, *vit.LAYERS_RANGE),
+                Param("seed", 0, 0, 2**31 - 1),
+            ),
+            _vit,
+        ),
+        FigureSpec(
+            "vision_pipelines",
+            "CNN→RNN captioning, CNN grid→attention→RNN captioning, per-frame CNN→RNN video",
+            (Param("which", "all", choices=pipelines.WHICH), Param("seed", 0, 0, 2**31 - 1)),
+            _pipelines,
+        ),
+        FigureSpec(
+            "two_lifts",
+            "RNN chain (T sequential steps, path T) beside attention (parallel, path 1)",
+            (Param("T", 5, *lifts.T_RANGE),),
+            _lifts,
+        ),
+    )
+}
+
+
+def spec(name: str) -> FigureSpec:
+    if name not in FIGURES:
+        raise ParameterError(f"unknown figure {name!r} (known: {', '.join(FIGURES)})")
+    return FIGURES[name]
+
+
+def prepare(name: str, params: Mapping[str, str] | None = None, examples: Examples | None = None) -> Prepared:
+    """Check ``params`` (strings, as written in the lesson) and gather the figure's numbers."""
+    s = spec(name)
+    return s.resolve(name, s.normalize(params or {}), examples or {})
+
+
+def draw(name: str, params: Mapping[str, str] | None = None, examples: Examples | None = None) -> Figure:
+    """The figure ``name`` with ``params``; ParameterError for anything the spec rejects."""
+    return prepare(name, params, examples).draw()
+
+
+# One of each figure family as the lesson uses them, plus the variations worth
+# seeing side by side: the gallery, the benchmark and the tests all walk this list.
+SAMPLES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("vision_pipelines", {}),
+    ("rnn", {"T": "5", "pattern": "many-to-many"}),
+    ("rnn", {"T": "5", "pattern": "one-to-many"}),
+    ("rnn", {"T": "5", "pattern": "many-to-one"}),
+    ("rnn", {"T": "4", "view": "both"}),
+    ("rnn", {"T": "5", "view": "folded"}),
+    ("rnn", {"T": "10"}),
+    ("attention_head", {"problem": "worked"}),
+    ("attention_head", {"seed": "3", "difficulty": "challenge", "d_k": "4", "n_keys": "6"}),
+    ("attention_heatmap", {"problem": "worked"}),
+    ("attention_heatmap", {"seed": "5", "n_queries": "3", "n_keys": "5"}),
+    ("attention_heatmap", {"kind": "caption_words", "seed": "7"}),
+    ("attention_image", {"seed": "7"}),
+    ("two_lifts", {"T": "5"}),
+    ("vit_pipeline", {"image_size": "224", "patch": "16", "layers": "12"}),
+)
