@@ -43,7 +43,7 @@ class _Mode:
 
 
 _MODES = (
-    _Mode(style.TEXT_PX, True, 130, 22, False),
+    _Mode(style.TEXT_PX, True, 110, 20, False),
     _Mode(style.TEXT_PX, True, 130, 22, True),
     _Mode(style.SMALL_PX, True, 120, 20, True),
     _Mode(style.SMALL_PX, False, 110, 18, True),
@@ -76,13 +76,15 @@ def attention_head(problem: practice.Problem, query: int = 0) -> Figure:
     output_entries = list(_per_query(text["output"], n_q, query))
     d_k = shown.d_k
     root = practice.fmt(np.sqrt(d_k), 3) if d_k not in (1, 4) else str(int(np.sqrt(d_k)))
+    # Radicals are written as the plain "√" character: mathtext's \sqrt draws its
+    # sign from a STIX font a browser will not have, at a size below the floor.
 
     def columns(mode: _Mode) -> list[_Column]:
         cols = [
             _Column("label", "", [f"$k_{{{i + 1}}}$" for i in range(n_k)]),
             _Column("keys", "key $k_i$", [_vector(row) for row in text["keys"]]),
             _Column("scores", r"$q\cdot k_i$", list(_per_query(text["scores"], n_q, query))),
-            _Column("scaled", rf"$\div\sqrt{{{d_k}}}$", list(_per_query(text["scaled"], n_q, query))),
+            _Column("scaled", f"÷ √{d_k}", list(_per_query(text["scaled"], n_q, query))),
         ]
         if mode.with_exp:
             cols.append(_Column("exp", "exp", list(_per_query(text["exp"], n_q, query))))
@@ -134,7 +136,7 @@ def attention_head(problem: practice.Problem, query: int = 0) -> Figure:
     q_w = style.text_width(q_label) + 40
     qy = height - query_band / 2
     style.box(ax, 20 + q_w / 2, qy, q_w, 48, "query", q_label, px=style.TEXT_PX, gid="head-query", label_gid="head-query-text")
-    style.text(ax, 20 + q_w + 24, qy, rf"$d_k = {d_k},\ \sqrt{{d_k}} = {root}$", px=style.MATH_PX, ha="left", gid="head-dk")
+    style.text(ax, 20 + q_w + 24, qy, f"$d_k$ = {d_k},  √$d_k$ = {root}", px=style.MATH_PX, ha="left", gid="head-dk")
 
     for c in cols:
         if c.header:

@@ -62,7 +62,7 @@ def _unrolled(ax: Axes, left: float, right: float, T: int, pattern: str) -> None
         style.box(ax, c, hy, bw, BOX_H, "h", style.math("h", t), gid=f"rnn-h-box-{t}", label_gid=f"rnn-h-{t}")
         # Recurrence: h_{t-1} -> h_t, labelled above the arrow since the gap is narrow.
         x0, x1 = centre[t - 1] + bw / 2, c - bw / 2
-        style.arrow(ax, (x0, hy), (x1, hy), gid=f"rnn-whh-arrow-{t}")
+        style.arrow(ax, (x0, hy), (x1, hy), gid=f"rnn-whh-{t}-arrow")
         _weight(ax, (x0 + x1) / 2, hy + BOX_H / 2 + 24, "hh", f"rnn-whh-{t}")
         if pattern != "one-to-many" or t == 1:
             style.box(ax, c, xy, bw, BOX_H, "x", style.math("x", t), gid=f"rnn-x-box-{t}", label_gid=f"rnn-x-{t}")

@@ -14,6 +14,7 @@ the rendered SVG rather than trusting these constants.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -234,17 +235,20 @@ def legible_px(s: str, px: float) -> float:
     return px
 
 
+@lru_cache(maxsize=4096)
 def text_width(s: str, px: float = TEXT_PX) -> float:
     """Width of ``s`` in slide pixels, for laying out columns before drawing.
 
-    Measured on the glyph outlines matplotlib itself will draw, so a column sized
-    with it holds its widest entry.
+    Uses the advance widths of the font matplotlib will draw with (mathtext
+    parsed as such), so a column sized with it holds its widest entry.
     """
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
+    from matplotlib.textpath import text_to_path
 
     if not s:
         return 0.0
     px = legible_px(s, px)
-    extents = TextPath((0, 0), s, size=font(px), prop=FontProperties(family=["sans-serif"])).get_extents()
-    return extents.width / PT_PER_PX
+    prop = FontProperties(family=["sans-serif"], size=font(px))
+    ismath = "$" in s and s.count("$") % 2 == 0
+    width, _, _ = text_to_path.get_text_width_height_descent(s, prop, ismath=ismath)
+    return width / PT_PER_PX
