@@ -16,7 +16,7 @@ from . import anki
 from .errors import BuildError
 from .exercises import lesson_examples, template_context
 from .figures.cache import FigureCache
-from .figures.gallery import write_figure_files, write_gallery
+from .figures.gallery import entries_from_dir, write_figure_files, write_gallery
 from .html import to_html
 from .notebook import notebook_bytes, to_notebook
 from .source import read_lesson
@@ -72,7 +72,7 @@ def find_lessons(slides_dir: Path, names: list[str]) -> list[Path]:
 Report = Callable[[Path, float], None]
 
 
-def build_lesson(source: Path, options: Options, report: Report) -> tuple[list[Path], list]:
+def build_lesson(source: Path, options: Options, report: Report) -> list[Path]:
     started = time.perf_counter()
     lesson = read_lesson(source)
     examples = lesson_examples(lesson)
@@ -111,19 +111,17 @@ def build_lesson(source: Path, options: Options, report: Report) -> tuple[list[P
         write_atomic(path, data)
         report(path, seconds)
         written.append(path)
-    return written, [(lesson.name, figure) for figure in unique]
+    return written
 
 
 def build(names: list[str], options: Options, report: Report) -> list[Path]:
     sources = find_lessons(options.slides_dir, names)
     written: list[Path] = []
-    shown = []
     for source in sources:
-        files, figures = build_lesson(source, options, report)
-        written += files
-        shown += figures
+        written += build_lesson(source, options, report)
     t = time.perf_counter()
+    # The gallery lists every lesson's figures found under OUT/figures, built now or before.
     gallery = options.out / "figures" / "index.html"
-    write_gallery(shown, gallery)
+    write_gallery(entries_from_dir(options.out / "figures"), gallery)
     report(gallery, time.perf_counter() - t)
     return written + [gallery]
