@@ -65,9 +65,22 @@ def font_sizes(root: ET.Element) -> list[float]:
     return sizes
 
 
+def _measure(case) -> tuple[bytes, list[str]]:
+    # One drawing serves both checks: the layout check renders it with Agg, then
+    # the same figure is written as SVG.
+    fig = registry.draw(case[0], case[1], EXAMPLES)
+    problems = checks.layout_problems(fig)
+    return render.to_svg(fig), problems
+
+
 @pytest.fixture(scope="module")
-def svgs() -> dict[str, bytes]:
-    return {case_id(c): render.to_svg(registry.draw(c[0], c[1], EXAMPLES)) for c in CASES}
+def measured() -> dict[str, tuple[bytes, list[str]]]:
+    return {case_id(c): _measure(c) for c in CASES}
+
+
+@pytest.fixture(scope="module")
+def svgs(measured) -> dict[str, bytes]:
+    return {k: v[0] for k, v in measured.items()}
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -88,9 +101,8 @@ def test_text_uses_only_the_one_font(case, svgs) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_no_clipped_overlapping_or_spilling_text(case) -> None:
-    fig = registry.draw(case[0], case[1], EXAMPLES)
-    assert checks.layout_problems(fig) == []
+def test_no_clipped_overlapping_or_spilling_text(case, measured) -> None:
+    assert measured[case_id(case)][1] == []
 
 
 def test_the_font_check_can_fail() -> None:

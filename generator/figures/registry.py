@@ -206,7 +206,9 @@ def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
         weights = problem.solution.weights
 
         def draw() -> Figure:
-            return attention.attention_heatmap(weights, rows, cols, title, cell_text=text, row_title="queries", col_title="keys")
+            # One query needs no axis title: its row label already says "q".
+            row_title = "queries" if n_q > 1 else None
+            return attention.attention_heatmap(weights, rows, cols, title, cell_text=text, row_title=row_title, col_title="keys")
 
         return Prepared(name, v, data, draw)
     if v["seed"] is None:

@@ -98,7 +98,7 @@ def _folded(ax: Axes, cx: float, T: int) -> None:
         )
     )
     _weight(ax, r + 54, hy + 18, "hh", "rnn-folded-whh", ha="left")
-    style.text(ax, cx, 30, f"t = 1 … {T}", gid="rnn-folded-steps")
+    style.text(ax, cx, 30, "t = 1" if T == 1 else f"t = 1 … {T}", gid="rnn-folded-steps")
 
 
 def rnn(T: int = 4, pattern: str = "many-to-many", view: str = "unrolled") -> Figure:
