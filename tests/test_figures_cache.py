@@ -62,17 +62,18 @@ def test_figure_files_are_written_and_stale_ones_removed(tmp_path: Path) -> None
     assert sorted(p.name for p in lesson.iterdir()) == sorted(p.name for p in paths), "old figure removed"
     assert (lesson / f"{new[0].stem}.svg").read_bytes() == new[0].svg
     note = json.loads((lesson / f"{new[0].stem}.json").read_text())
-    assert note == {"name": "rnn", "key": new[0].key, "params": {"T": 5, "pattern": "many-to-many", "view": "unrolled"}}
+    assert note == {"name": "rnn", "key": new[0].key, "params": {"T": 5, "pattern": "many-to-many", "view": "unrolled"}, "order": 0}
     assert not list(lesson.glob("*.tmp")) and not list(lesson.glob(".*"))
 
 
 def test_gallery_lists_every_figure_with_relative_links(tmp_path: Path) -> None:
     c = FigureCache(tmp_path / "cache")
     root = tmp_path / "figures"
-    write_figure_files([c.render("rnn", {"T": "5", "pattern": "one-to-many"}), c.render("vit_pipeline", {})], root / "07-demo")
+    write_figure_files([c.render("vit_pipeline", {}), c.render("rnn", {"T": "5", "pattern": "one-to-many"})], root / "07-demo")
     write_figure_files([c.render("two_lifts", {"T": "3"})], root / "08-other")
     entries = entries_from_dir(root)
-    assert [(e.group, e.name) for e in entries] == [("07-demo", "rnn"), ("07-demo", "vit_pipeline"), ("08-other", "two_lifts")]
+    # Lesson by lesson, each in the order the lesson shows its figures.
+    assert [(e.group, e.name) for e in entries] == [("07-demo", "vit_pipeline"), ("07-demo", "rnn"), ("08-other", "two_lifts")]
     page = write_gallery(entries, root / "index.html")
     html = page.read_text()
     for e in entries:

@@ -63,9 +63,10 @@ def write_figure_files(rendered_list: Iterable[Rendered], out_dir: Path) -> list
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     keep: set[str] = set()
-    for r in rendered_list:
+    for order, r in enumerate(rendered_list):
         keep.add(r.stem)
-        note = json.dumps({"name": r.name, "key": r.key, "params": r.params}, sort_keys=True, indent=1)
+        # "order" keeps the lesson's sequence for the gallery; file names sort by figure name.
+        note = json.dumps({"name": r.name, "key": r.key, "params": r.params, "order": order}, sort_keys=True, indent=1)
         for suffix, data in ((".svg", r.svg), (".png", r.png), (".json", note.encode() + b"\n")):
             path = out_dir / f"{r.stem}{suffix}"
             # Same key, same bytes: skip the write so file times show what changed.
@@ -81,15 +82,16 @@ def write_figure_files(rendered_list: Iterable[Rendered], out_dir: Path) -> list
 
 def entries_from_dir(root: Path) -> list[GalleryEntry]:
     """Gallery entries for every figure note under ``root`` (one folder per lesson)."""
-    entries = []
+    found: list[tuple[str, int, GalleryEntry]] = []
     for note in sorted(Path(root).glob("*/*.json")):
         if not _FILE.match(note.name):
             continue
         meta = json.loads(note.read_text(encoding="utf-8"))
         svg, png = note.with_suffix(".svg"), note.with_suffix(".png")
         if svg.is_file():
-            entries.append(GalleryEntry(meta["name"], meta["params"], meta["key"], svg, png if png.is_file() else None, note.parent.name))
-    return entries
+            entry = GalleryEntry(meta["name"], meta["params"], meta["key"], svg, png if png.is_file() else None, note.parent.name)
+            found.append((note.parent.name, int(meta.get("order", 0)), entry))
+    return [entry for _, _, entry in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 GalleryItem = Union[GalleryEntry, tuple[Rendered, Sequence[Path]]]
