@@ -26,7 +26,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def fragment(name: str, **context: Any) -> str:
+def fragment(template: str, /, **context: Any) -> str:
     # Anki stores fields as single strings; newlines between tags only add noise.
-    html = _environment().get_template(f"{name}.html.j2").render(**context)
+    html = _environment().get_template(f"{template}.html.j2").render(**context)
     return " ".join(line.strip() for line in html.splitlines() if line.strip())

@@ -1,0 +1,380 @@
+"""Import the built .apkg with the official anki library, as a learner's Anki would.
+
+Expectations are computed here from the sources (the card file, the practice
+TOML) and from the numbers in each note's Data field by a separate route
+(plain loops and math.exp), never by calling the code under test.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import shutil
+import tomllib
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not os.environ.get("RUN_ANKI_TESTS"), reason="set RUN_ANKI_TESTS=1")
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = "07-sequence-tools"
+TITLE = "Sequence tools for vision: recurrence and attention"
+CARDS = ROOT / "cards" / f"{LESSON}.cards"
+PRACTICE = ROOT / "cards" / f"{LESSON}.practice.toml"
+FLASH_DECK = "Vision::07 Sequence tools::Flashcards"
+PRACTICE_DECK = "Vision::07 Sequence tools::Practice"
+MTIME_1 = 1_700_000_000
+MTIME_2 = MTIME_1 + 86_400  # a later build: one day on
+SEED_1, SEED_2 = 11, 12
+
+TYPE_BASIC = "Vision lessons: basic"
+TYPE_CLOZE = "Vision lessons: cloze"
+TYPE_ATTENTION = "Vision lessons: attention practice"
+TYPE_MATCHING = "Vision lessons: architecture matching"
+TYPE_REASONING = "Vision lessons: attention-map reasoning"
+TEMPLATE_ERRORS = re.compile(r"template has a problem|templates/errors|card is blank|\{\{", re.I)
+
+
+# --- expectations, read straight from the sources ----------------------------------
+
+
+def expected_flashcards() -> dict[str, dict]:
+    """key -> {"cloze": [numbers] or None, "tags": [...]} from a plain reading of the card file."""
+    cards: dict[str, dict] = {}
+    current = None
+    for line in CARDS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("== "):
+            current = cards.setdefault(line[3:].strip(), {"cloze": None, "tags": [], "text": ""})
+        elif current is not None and not line.startswith("#"):
+            current["text"] += line + "\n"
+            if line.startswith("tags:"):
+                current["tags"] = line[5:].split()
+            if line.startswith("cloze:"):
+                current["cloze"] = []
+    for card in cards.values():
+        if card["cloze"] is not None:
+            card["cloze"] = sorted({int(n) for n in re.findall(r"\{\{c(\d+)::", card["text"])})
+    return cards
+
+
+def expected_practice() -> dict[str, int]:
+    settings = tomllib.loads(PRACTICE.read_text(encoding="utf-8"))
+    return {kind: settings.get(kind, {}).get("variants", 0) for kind in ("attention", "matching", "reasoning")}
+
+
+# --- building and importing ---------------------------------------------------------------
+
+
+@contextmanager
+def source_date_epoch(value: int):
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(value)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def build(out: Path, seed: int, mtime: int, cache: Path | None = None):
+    from generator.anki import build_deck
+
+    with source_date_epoch(mtime):
+        return build_deck(LESSON, TITLE, ROOT / "cards", out, seed, cache)
+
+
+def fresh_collection(directory: Path):
+    from anki.collection import Collection
+
+    directory.mkdir(parents=True, exist_ok=True)
+    return Collection(str(directory / "collection.anki2"))
+
+
+def import_apkg(col, apkg: Path):
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
+
+    options = ImportAnkiPackageOptions(
+        update_notes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+        update_notetypes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+        with_scheduling=False,
+    )
+    return col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=options)).log
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    out = tmp_path_factory.mktemp("apkg")
+    cache = out / "figure-cache"
+    first = build(out / "build1" / f"{LESSON}.apkg", SEED_1, MTIME_1, cache)
+    second = build(out / "build2" / f"{LESSON}.apkg", SEED_2, MTIME_2, cache)
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def imported(builds, tmp_path_factory):
+    col = fresh_collection(tmp_path_factory.mktemp("collection"))
+    log = import_apkg(col, builds[0].path)
+    yield col, log
+    col.close()
+
+
+def notes_of(col, type_name: str):
+    return [col.get_note(nid) for nid in col.find_notes(f'"note:{type_name}"')]
+
+
+def data_of(note) -> dict:
+    return json.loads(html.unescape(note["Data"]))
+
+
+# --- counts, decks, tags ----------------------------------------------------------------------
+
+
+def test_note_and_card_counts_per_note_type(imported):
+    col, log = imported
+    flash = expected_flashcards()
+    practice = expected_practice()
+    basic = [k for k, c in flash.items() if c["cloze"] is None]
+    cloze = {k: c["cloze"] for k, c in flash.items() if c["cloze"] is not None}
+    expected_notes = {
+        TYPE_BASIC: len(basic),
+        TYPE_CLOZE: len(cloze),
+        TYPE_ATTENTION: practice["attention"],
+        TYPE_MATCHING: practice["matching"],
+        TYPE_REASONING: practice["reasoning"],
+    }
+    expected_cards = {**expected_notes, TYPE_CLOZE: sum(len(n) for n in cloze.values())}
+    assert len(log.new) == sum(expected_notes.values())
+    assert not log.duplicate and not log.conflicting and not log.updated
+    for type_name, count in expected_notes.items():
+        assert len(col.find_notes(f'"note:{type_name}"')) == count, type_name
+        assert len(col.find_cards(f'"note:{type_name}"')) == expected_cards[type_name], type_name
+    assert col.card_count() == sum(expected_cards.values())
+
+
+def test_deck_hierarchy(imported):
+    col, _ = imported
+    names = {d.name for d in col.decks.all_names_and_ids()}
+    assert {"Vision", "Vision::07 Sequence tools", FLASH_DECK, PRACTICE_DECK} <= names
+    flash_types = f'("note:{TYPE_BASIC}" OR "note:{TYPE_CLOZE}")'
+    assert set(col.find_cards(f'"deck:{FLASH_DECK}"')) == set(col.find_cards(flash_types))
+    assert set(col.find_cards(f'"deck:{PRACTICE_DECK}"')) == set(col.find_cards(f"-{flash_types}"))
+
+
+def test_tags_present(imported):
+    col, _ = imported
+    flash = expected_flashcards()
+    for note in notes_of(col, TYPE_BASIC) + notes_of(col, TYPE_CLOZE):
+        key = note["Key"].split("/", 1)[1]
+        assert set(note.tags) == {f"lesson::{LESSON}", *flash[key]["tags"]}, key
+    for type_name, tag in ((TYPE_ATTENTION, "practice::attention"), (TYPE_MATCHING, "practice::matching"),
+                           (TYPE_REASONING, "practice::reasoning")):
+        for note in notes_of(col, type_name):
+            assert f"lesson::{LESSON}" in note.tags and tag in note.tags
+
+
+def test_new_cards_come_in_lesson_order(imported):
+    col, _ = imported
+    flash_order = list(expected_flashcards())
+    first_due: dict[str, int] = {}
+    for cid in col.find_cards(f'"deck:{FLASH_DECK}"'):
+        card = col.get_card(cid)
+        key = card.note()["Key"].split("/", 1)[1]
+        first_due[key] = min(first_due.get(key, card.due), card.due)
+    assert sorted(first_due, key=first_due.get) == flash_order
+    last_flash = max(first_due.values())
+    assert all(col.get_card(cid).due > last_flash for cid in col.find_cards(f'"deck:{PRACTICE_DECK}"'))
+
+
+# --- rendering and media --------------------------------------------------------------------------
+
+
+def test_every_card_renders_without_template_errors(imported):
+    col, _ = imported
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        question, answer = card.question(), card.answer()
+        for side, text in (("question", question), ("answer", answer)):
+            found = TEMPLATE_ERRORS.search(text)
+            assert found is None, f"{card.note()['Key']} {side}: {found.group(0)!r} in {text[-400:]!r}"
+        assert len(re.sub(r"<style>.*?</style>", "", answer, flags=re.S)) > 40
+
+
+def test_mathjax_uses_backslash_paren_and_bracket(imported):
+    col, _ = imported
+    fields = " ".join(" ".join(note.fields) for t in (TYPE_BASIC, TYPE_CLOZE, TYPE_ATTENTION) for note in notes_of(col, t))
+    assert r"\(" in fields and r"\[" in fields
+    assert "$$" not in fields and not re.search(r"(?<!\\)\$[^$]+\$", fields)
+
+
+def test_every_referenced_media_file_is_in_the_media_folder(imported, builds):
+    col, _ = imported
+    media_dir = Path(col.media.dir())
+    referenced = set()
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        for name in col.media.files_in_str(note.mid, "\x1f".join(note.fields)):
+            referenced.add(name)
+            path = media_dir / name
+            assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+    practice = expected_practice()
+    assert len(referenced) >= practice["attention"] + practice["reasoning"]
+    assert len(referenced) == builds[0].media
+    for note in notes_of(col, TYPE_ATTENTION):
+        assert re.search(r'<img src="[^"/\\]+\.png"', note["Figure"])
+
+
+# --- the independent check of every attention practice note --------------------------------------
+
+
+def head_by_hand(query: list[float], keys: list[list[float]], values: list[list[float]]) -> dict[str, list[float]]:
+    """One head with loops and math.exp: a route that shares no code with numpy's."""
+    d_k = len(query)
+    scores = []
+    for key in keys:
+        total = 0.0
+        for a, b in zip(query, key):
+            total += a * b
+        scores.append(total)
+    scaled = [s / math.sqrt(d_k) for s in scores]
+    exps = [math.exp(s) for s in scaled]
+    denominator = math.fsum(exps)
+    weights = [e / denominator for e in exps]
+    output = [0.0] * len(values[0])
+    for w, row in zip(weights, values):
+        for c, x in enumerate(row):
+            output[c] += w * x
+    return {"scores": scores, "scaled": scaled, "exp": exps + [denominator], "weights": weights, "output": output}
+
+
+def as_rows(x) -> list:
+    return x if isinstance(x[0], list) else [x]
+
+
+def decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def assert_rounds(shown: list[str], exact: list[float], places: int | None = None) -> None:
+    """Each printed number is the exact value rounded at its own printed precision
+    (and at ``places`` decimals, when the card states how many)."""
+    assert len(shown) == len(exact) and shown
+    for text, value in zip(shown, exact):
+        digits = decimals(text)
+        if places is not None:
+            assert digits == places, text
+        assert abs(float(text) - value) <= 0.5 * 10.0**-digits + 1e-12, (text, value)
+
+
+def step_cells(back: str, step: str) -> list[str]:
+    table = re.search(rf'<table class="nums step" data-step="{step}">(.*?)</table>', back, re.S)
+    assert table, step
+    return re.findall(r"<td>([-0-9.]+)</td>", table.group(1))
+
+
+def test_attention_answers_agree_with_an_independent_computation(imported):
+    col, _ = imported
+    notes = notes_of(col, TYPE_ATTENTION)
+    assert len(notes) == expected_practice()["attention"] > 0
+    for note in notes:
+        data = data_of(note)
+        assert {"query", "keys", "values", "weights", "output", "seed"} <= set(data)
+        assert data["seed"] == SEED_1
+        queries = as_rows(data["query"])
+        by_hand = [head_by_hand(q, data["keys"], data["values"]) for q in queries]
+        flat = {step: [x for h in by_hand for x in h[step]] for step in by_hand[0]}
+        # Data keeps the exact answers, and the displayed ones rounded from them.
+        exact = data["exact"]
+        assert [x for row in as_rows(exact["weights"]) for x in row] == pytest.approx(flat["weights"], abs=1e-9)
+        assert [x for row in as_rows(exact["output"]) for x in row] == pytest.approx(flat["output"], abs=1e-9)
+        assert_rounds([repr(x) for row in as_rows(data["weights"]) for x in row], flat["weights"])
+
+        card = col.get_card(note.card_ids()[0])
+        back = card.answer()
+        # The answer, at the precision the card's front asks for.
+        assert_rounds(re.findall(r'<span class="weight">([-0-9.]+)</span>', back), flat["weights"], places=3)
+        assert_rounds(re.findall(r'<span class="output">([-0-9.]+)</span>', back), flat["output"], places=2)
+        # Every step the back works through.
+        for step in ("scores", "scaled", "exp", "weights", "output"):
+            assert_rounds(step_cells(back, step), flat[step])
+        # The question shows the inputs the answer was computed from.
+        cells = [float(x) for x in re.findall(r"<td>([-0-9.]+)</td>", card.question())]
+        assert cells == [x for row in queries + data["keys"] + data["values"] for x in row]
+        # Each named slip shows a different answer than the right one.
+        hints = re.findall(r'data-slip="(\w+)">If you got weights ([-0-9., ]+) and output \(([-0-9., ]+)\)', back)
+        assert hints and {name for name, _, _ in hints} <= {"no_scaling", "divide_by_dk", "argmax"}
+        for name, weights, output in hints:
+            assert [float(x) for x in output.split(",")] != [round(x, 2) for x in flat["output"]]
+            if name == "no_scaling" and len(queries) == 1:
+                # Softmax of the raw scores, by hand: what forgetting the scale gives.
+                raw = [math.exp(x) for x in by_hand[0]["scores"]]
+                slip_w = [e / math.fsum(raw) for e in raw]
+                slip_out = [math.fsum(w * v[c] for w, v in zip(slip_w, data["values"])) for c in range(len(data["values"][0]))]
+                assert_rounds([x.strip() for x in weights.split(",")], slip_w, places=3)
+                assert_rounds([x.strip() for x in output.split(",")], slip_out, places=2)
+
+
+# --- re-import: new numbers on the same notes, history kept --------------------------------------
+
+
+def answer_some_cards(col, count: int) -> list[int]:
+    answered = []
+    for deck_name in (FLASH_DECK, PRACTICE_DECK):
+        col.decks.select(col.decks.id_for_name(deck_name))
+        for _ in range(count):
+            card = col.sched.getCard()
+            assert card is not None
+            col.sched.answerCard(card, 3)
+            answered.append(card.id)
+    return answered
+
+
+def history(col, card_ids: list[int]) -> list[tuple]:
+    rows = col.db.all(f"select id, cid, ease, ivl, type from revlog where cid in ({','.join(map(str, card_ids))}) order by id")
+    return [tuple(r) for r in rows]
+
+
+def test_reimport_updates_in_place_and_keeps_history(builds, tmp_path):
+    first, second = builds
+    col = fresh_collection(tmp_path / "learner")
+    try:
+        import_apkg(col, first.path)
+        notes_before = sorted(col.find_notes(""))
+        answered = answer_some_cards(col, 2)
+        revlog = history(col, answered)
+        assert len(revlog) == len(answered) == 4
+        scheduling = {cid: (col.get_card(cid).type, col.get_card(cid).queue, col.get_card(cid).due) for cid in answered}
+
+        log = import_apkg(col, second.path)
+
+        assert not log.new and not log.conflicting
+        assert sorted(col.find_notes("")) == notes_before
+        assert len({col.get_note(n).guid for n in notes_before}) == len(notes_before)
+        for type_name in (TYPE_ATTENTION, TYPE_MATCHING, TYPE_REASONING):
+            for note in notes_of(col, type_name):
+                assert data_of(note)["seed"] == SEED_2, note["Key"]
+        assert {u.id.nid for u in log.updated} >= set(col.find_notes(f'"note:{TYPE_ATTENTION}"'))
+        assert history(col, answered) == revlog
+        assert {cid: (col.get_card(cid).type, col.get_card(cid).queue, col.get_card(cid).due) for cid in answered} == scheduling
+    finally:
+        col.close()
+
+
+def test_reimport_with_the_same_mtime_is_dropped_by_anki(builds, tmp_path):
+    """Why every build must stamp a later mtime: Anki skips an equal one."""
+    first, _ = builds
+    same_time = build(tmp_path / "same" / f"{LESSON}.apkg", SEED_2, MTIME_1)
+    col = fresh_collection(tmp_path / "learner")
+    try:
+        import_apkg(col, first.path)
+        log = import_apkg(col, same_time.path)
+        assert not log.updated and not log.new
+        assert {data_of(n)["seed"] for n in notes_of(col, TYPE_ATTENTION)} == {SEED_1}
+    finally:
+        col.close()
