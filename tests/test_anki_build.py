@@ -143,3 +143,14 @@ def test_misspelt_source_file_is_an_error(tmp_path, cards_dir, figure_cache, mon
     (cards_dir / f"{LESSON}.practise.toml").write_text("[attention]\nvariants = 1\n")
     with pytest.raises(BuildError, match="unknown card source"):
         build(cards_dir, tmp_path / "x.apkg", 5, figure_cache, monkeypatch)
+
+
+def test_warns_when_new_content_would_not_be_newer(tmp_path, figure_cache, monkeypatch):
+    out = tmp_path / f"{LESSON}.apkg"
+    assert build(ROOT / "cards", out, 5, figure_cache, monkeypatch).warnings == []
+    # Same epoch, same seed: identical bytes, nothing lost, no warning.
+    assert build(ROOT / "cards", out, 5, figure_cache, monkeypatch).warnings == []
+    # Same epoch, new seed: Anki would drop the new numbers as "not newer".
+    (warning,) = build(ROOT / "cards", out, 6, figure_cache, monkeypatch).warnings
+    assert "not later than the previous build's" in warning
+    assert build(ROOT / "cards", out, 7, figure_cache, monkeypatch, epoch=str(int(EPOCH) + 1)).warnings == []

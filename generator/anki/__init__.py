@@ -23,7 +23,7 @@ from ..errors import BuildError
 from .cards import Flashcard, parse_cards
 from .deck import NoteSpec, assemble
 from .flashcards import flashcard_notes
-from .package import build_mtime, write_apkg
+from .package import build_mtime, previous_note_mtime, write_apkg
 from .settings import PracticeSettings, parse_settings
 
 __all__ = ["DeckReport", "build_deck", "has_cards", "read_sources", "CARDS_SUFFIX", "PRACTICE_SUFFIX"]
@@ -119,7 +119,15 @@ def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, 
                 raise ValueError(f"two different media files are both named {name!r}")
     decks = assemble(lesson, title, notes)
     stamp = build_mtime() if mtime is None else mtime
+    previous = previous_note_mtime(out_path)
+    old_bytes = out_path.read_bytes() if previous is not None and previous >= stamp else None
     size = write_apkg(out_path, decks, media, stamp)
+    warnings = []
+    if old_bytes is not None and old_bytes != out_path.read_bytes():
+        warnings.append(
+            f"{out_path}: notes carry modification time {stamp}, not later than the previous build's {previous}; "
+            "learners who imported that build will not get the changes (raise SOURCE_DATE_EPOCH or unset it)"
+        )
     counts = Counter(spec.note_type.full_name for spec in notes)
     cards = sum(len(note.cards) for deck in decks for note in deck.notes)
-    return DeckReport(out_path, dict(counts), cards, len(media), size, stamp, seed)
+    return DeckReport(out_path, dict(counts), cards, len(media), size, stamp, seed, warnings)

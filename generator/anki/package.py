@@ -68,6 +68,28 @@ def collection_bytes(decks: Sequence[genanki.Deck], mtime: int) -> bytes:
         conn.close()
 
 
+def previous_note_mtime(path: Path) -> int | None:
+    """The newest note modification time in an existing package, or None.
+
+    Used to warn when a build would ship new numbers under an mtime Anki will
+    treat as "not newer" (a fixed SOURCE_DATE_EPOCH with a new seed).
+    """
+    if not path.is_file():
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read("collection.anki2")
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.deserialize(data)
+            (stamp,) = conn.execute("select max(mod) from notes").fetchone()
+        finally:
+            conn.close()
+    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.DatabaseError):
+        return None  # not ours or damaged: nothing to compare with
+    return int(stamp) if stamp is not None else None
+
+
 def _entry(name: str, mtime: int) -> zipfile.ZipInfo:
     date = max(time.gmtime(mtime)[:6], _ZIP_EPOCH)
     info = zipfile.ZipInfo(name, date_time=date)
