@@ -20,7 +20,16 @@ BOX_W, BOX_H = 1100, 600
 CSS_PX_PER_PT = 96 / 72  # an SVG sized in pt is shown at 4/3 px per pt
 FLOOR_PX = 18
 
-EXAMPLES = {"worked": practice.Problem.given([1, 0], [[-2, -2], [-2, -2], [2, 2]], [[0, 1], [-1, 2], [-2, 0]])}
+EXAMPLES = {
+    "worked": practice.Problem.given([1, 0], [[-2, -2], [-2, -2], [2, 2]], [[0, 1], [-1, 2], [-2, 0]]),
+    # Wider than the engine draws today (6 keys, d_k 4, decimals everywhere): the
+    # figure must still fit if the ranges grow or an author types a head by hand.
+    "wide": practice.Problem.given(
+        [-1.5, 0.3, -1.2, 0.7],
+        [[1.5, -0.4, 1.1, -0.5], [-0.6, 0.3, -0.4, -1.1], [0.1, 0.1, -1.3, 0.1], [1.5, 0.4, 1.3, -0.3], [-1.1, -1.3, 1.2, -0.1], [-0.4, -0.6, 1.3, -1.3]],
+        [[1.5, -5.5, 5.5, 4.5], [-1.5, -4.5, 0.5, -4.5], [5.5, 3.5, -3.5, 0.5], [-3.5, -2.5, -3.5, -4.5], [-2.5, -3.5, 4.5, 2.5], [3.5, 2.5, 2.5, -3.5]],
+    ),
+}
 
 # The lesson's own requests plus the extremes of every range.
 EXTREMES: tuple[tuple[str, dict[str, str]], ...] = (
@@ -30,9 +39,11 @@ EXTREMES: tuple[tuple[str, dict[str, str]], ...] = (
     ("rnn", {"T": "10", "pattern": "many-to-one"}),
     ("rnn", {"T": "6", "view": "both", "pattern": "one-to-many"}),
     ("rnn", {"T": "1", "view": "both"}),
-    ("attention_head", {"seed": "4", "n_keys": "2", "d_k": "1"}),
-    ("attention_head", {"seed": "9", "difficulty": "challenge", "d_k": "3", "n_keys": "5", "query": "1"}),
-    ("attention_heatmap", {"seed": "2", "n_queries": "3", "n_keys": "6", "difficulty": "challenge", "title": "three queries"}),
+    ("attention_head", {"problem": "wide"}),
+    ("attention_heatmap", {"problem": "wide", "title": "six keys"}),
+    ("attention_head", {"seed": "4", "n_keys": str(practice.N_KEYS_RANGE[0]), "d_k": str(practice.D_K_RANGE[0])}),
+    ("attention_head", {"seed": "9", "difficulty": "challenge", "d_k": "3", "n_keys": "3", "query": "1"}),
+    ("attention_heatmap", {"seed": "2", "n_queries": "3", "n_keys": str(practice.N_KEYS_RANGE[1]), "difficulty": "challenge", "title": "three queries"}),
     ("attention_image", {"seed": "1", "image_size": "448"}),
     ("vit_pipeline", {"image_size": "256", "patch": "8", "layers": "48"}),
     ("vit_pipeline", {"image_size": "64", "patch": "32", "layers": "1"}),

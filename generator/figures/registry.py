@@ -342,9 +342,10 @@ SAMPLES: tuple[tuple[str, dict[str, str]], ...] = (
     ("rnn", {"T": "5", "view": "folded"}),
     ("rnn", {"T": "10"}),
     ("attention_head", {"problem": "worked"}),
-    ("attention_head", {"seed": "3", "difficulty": "challenge", "d_k": "4", "n_keys": "6"}),
+    # The widest head the practice engine can draw.
+    ("attention_head", {"seed": "3", "difficulty": "challenge", "d_k": str(practice.D_K_RANGE[1]), "n_keys": str(practice.N_KEYS_RANGE[1])}),
     ("attention_heatmap", {"problem": "worked"}),
-    ("attention_heatmap", {"seed": "5", "n_queries": "3", "n_keys": "5"}),
+    ("attention_heatmap", {"seed": "5", "n_queries": "3", "n_keys": str(practice.N_KEYS_RANGE[1])}),
     ("attention_heatmap", {"kind": "caption_words", "seed": "7"}),
     ("attention_image", {"seed": "7"}),
     ("two_lifts", {"T": "5"}),
