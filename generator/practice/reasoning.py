@@ -1,0 +1,455 @@
+"""Attention-map reasoning: small situations with a computed answer and a short explanation.
+
+Kinds (KINDS):
+
+* ``image_grid``     a captioner about to write a word attends over an S x S grid of
+                     image patches; which patch gets the most weight?
+* ``caption_words``  each region of a 3 x 3 grid attends over the words of a caption;
+                     which word does one named region weigh most?
+* ``equal_scores``   every score is equal, so the output is the mean of the values.
+* ``dominant_score`` the query is stretched by 1, 2, 4, 8: one score comes to dominate
+                     and the output approaches that key's value.
+* ``scaling_dk``     the same kind of head at a small and a large d_k, with and without
+                     dividing by sqrt(d_k).
+
+Every number in a prompt, answer or explanation comes from ``attention.solve`` on
+drawn inputs (or from numpy on the engine's output) and is printed with
+``attention.fmt``; no number is typed into the text. ``weights`` is always a 2-D
+array for figures, with ``row_labels`` and ``col_labels``: for ``image_grid`` the
+S x S map is one softmax over all patches (row 1 at the top); for the other kinds
+each row is one softmax. ``cell_text`` has its entries as printed (3 decimals).
+
+Variant k of a kind comes from the seed stream (seed, "reasoning/<kind>", k). With
+``kind=None`` the kind itself is drawn from (seed, "reasoning", k), and the item is
+then the same as asking for that kind directly.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from generator.errors import ParameterError
+from generator.practice import attention, seeds
+from generator.practice.attention import fmt
+
+KINDS = ("image_grid", "caption_words", "equal_scores", "dominant_score", "scaling_dk")
+KEY = "reasoning"
+MAX_TRIES = 2000
+
+# image_grid: grid sides that tile a 224-pixel image exactly (56- and 32-pixel patches).
+GRID_SIDES = (4, 7)
+# The winner of a map must be readable off the figure: lead at display precision.
+MAP_MARGIN = 0.05
+EMBED_DIM = 4  # d_k of the concept vectors behind image_grid and caption_words
+
+
+@dataclass(frozen=True)
+class Reasoning:
+    """One reasoning item. ``numbers`` is JSON-able and holds every number the text uses."""
+
+    kind: str
+    prompt: str
+    answer: str
+    explanation: str
+    numbers: dict[str, Any] = field(compare=False)
+    weights: np.ndarray = field(compare=False)  # 2-D; see the module docstring for what sums to 1
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    cell_text: tuple[tuple[str, ...], ...]
+    seed: int
+    variant: int
+
+
+# --- shared helpers ------------------------------------------------------------------
+
+
+def _vec(values: Any, step: str) -> str:
+    return "(" + ", ".join(fmt(x, step) for x in values) + ")"
+
+
+def _int_vec(values: Any) -> str:
+    return "(" + ", ".join(str(int(x)) for x in values) + ")"
+
+
+def _cells(weights: np.ndarray) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(fmt(x, "weights") for x in row) for row in weights)
+
+
+def _r(x: float, step: str) -> float:
+    return float(fmt(x, step))
+
+
+def _area(row: int, col: int, side: int) -> str:
+    """Where a cell of a side x side grid sits, in thirds of the image."""
+    vertical = ("top", "middle", "bottom")[row * 3 // side]
+    horizontal = ("left", "centre", "right")[col * 3 // side]
+    if vertical == "middle" and horizontal == "centre":
+        return "centre"
+    return f"{vertical} {horizontal}" if vertical != "middle" else f"middle {horizontal}"
+
+
+def _lead_ok(weights_row: np.ndarray) -> bool:
+    w = np.sort([_r(x, "weights") for x in weights_row])
+    return w[-1] - w[-2] >= MAP_MARGIN - 1e-9
+
+
+def _concepts(bits: np.random.PCG64, names: list[str]) -> dict[str, np.ndarray]:
+    """Distinct integer vectors, one per concept, entries in [-2, 2], none all zero."""
+    out: dict[str, np.ndarray] = {}
+    while len(out) < len(names):
+        v = seeds.integers(bits, -2, 2, EMBED_DIM).astype(np.float64)
+        if np.abs(v).sum() >= 3 and not any(np.array_equal(v, u) for u in out.values()):
+            out[names[len(out)]] = v
+    return out
+
+
+def _retry(kind: str, make: Callable[[np.random.PCG64], Reasoning | None], bits: np.random.PCG64) -> Reasoning:
+    for _ in range(MAX_TRIES):
+        item = make(bits)
+        if item is not None:
+            return item
+    raise ParameterError(f"kind {kind!r}: no situation met its conditions in {MAX_TRIES} draws")  # pragma: no cover
+
+
+# --- image_grid ---------------------------------------------------------------------------
+
+SUBJECTS = ("dog", "ball", "kite", "boat", "cat", "bicycle", "bird", "horse")
+BACKDROPS = (("sky", "grass"), ("sky", "water"), ("wall", "road"), ("sky", "sand"))
+
+
+def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasoning | None]:
+    def make(bits: np.random.PCG64) -> Reasoning | None:
+        side = GRID_SIDES[seeds.below(bits, len(GRID_SIDES))]
+        subject = SUBJECTS[seeds.below(bits, len(SUBJECTS))]
+        top, bottom = BACKDROPS[seeds.below(bits, len(BACKDROPS))]
+        emb = _concepts(bits, [subject, top, bottom])
+        row, col = seeds.below(bits, side), seeds.below(bits, side)
+        # Upper half shows the top backdrop, lower half the bottom one, one patch the subject.
+        content = [[top if r < side // 2 else bottom for _ in range(side)] for r in range(side)]
+        content[row][col] = subject
+        noise = seeds.integers(bits, -1, 1, (side * side, EMBED_DIM))
+        keys = np.array([emb[c] for line in content for c in line]) + noise
+        # Values: the patch's (row, column), counted from 1, so the output is where the
+        # model looks on average.
+        values = np.array([[r + 1, c + 1] for r in range(side) for c in range(side)], dtype=np.float64)
+        sol = attention.solve(emb[subject], keys, values)
+        w = sol.weights[0]
+        best = int(np.argmax(w))
+        if best != row * side + col or not _lead_ok(w) or _r(w[best], "weights") > 0.9:
+            return None  # the story says the subject's patch wins, clearly but not totally
+        order = np.argsort(w)[::-1]
+        runner = int(order[1])
+        grid = w.reshape(side, side)
+        mean = sol.output[0]
+        where = _area(row, col, side)
+        numbers = {
+            "side": side,
+            "d_k": EMBED_DIM,
+            "word": subject,
+            "query": emb[subject].tolist(),
+            "keys": keys.tolist(),
+            "weights": [[_r(x, "weights") for x in line] for line in grid],
+            "top": {"row": row + 1, "col": col + 1, "weight": _r(w[best], "weights")},
+            "runner_up": {"row": runner // side + 1, "col": runner % side + 1, "weight": _r(w[runner], "weights")},
+            "mean_position": [_r(x, "output") for x in mean],
+        }
+        prompt = (
+            f"A captioning model with attention is about to write the word \"{subject}\". The image is cut into "
+            f"{side} x {side} = {side * side} patches; the decoder's query is compared with the key of every patch "
+            f"(d_k = {EMBED_DIM}) and a softmax turns the scores into the attention map shown (row 1 at the top). "
+            "Which patch gets the most weight, and what does that tell you about the image?"
+        )
+        answer = (
+            f"Row {row + 1}, column {col + 1} (the {where} of the image), with weight {fmt(w[best], 'weights')}; "
+            f"the runner-up gets {fmt(w[runner], 'weights')}. That patch most likely shows the {subject}."
+        )
+        explanation = (
+            f"Each weight is softmax(q . k / sqrt({EMBED_DIM})) over the {side * side} patches, so the weights add up "
+            f"to 1 and the patch whose key lines up best with the query for \"{subject}\" wins. The rest of the "
+            f"weight is spread over the {top} and {bottom} patches; weighting each patch's (row, column) by the map "
+            f"gives an average position of {_vec(mean, 'output')}, pulled towards the {subject}."
+        )
+        return Reasoning(
+            "image_grid", prompt, answer, explanation, numbers, grid,
+            tuple(str(r + 1) for r in range(side)), tuple(str(c + 1) for c in range(side)), _cells(grid),
+            seed, variant,
+        )
+
+    return make
+
+
+# --- caption_words -----------------------------------------------------------------------
+
+# Captions with the content words a region can show; the other words are function words.
+CAPTIONS = (
+    ("a dog chases a red ball on the grass", ("dog", "ball", "grass")),
+    ("two children fly a kite over the beach", ("children", "kite", "beach")),
+    ("a cat sleeps on a wooden chair", ("cat", "chair")),
+    ("a man rides a bicycle down the street", ("man", "bicycle", "street")),
+    ("a small boat sails past the lighthouse", ("boat", "lighthouse")),
+    ("a horse grazes beside an old fence", ("horse", "fence")),
+)
+REGIONS = 3  # regions per side
+FUNCTION_WORDS = ("a", "an", "the", "on", "over", "down", "past", "beside")
+
+
+def _caption_words(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasoning | None]:
+    def make(bits: np.random.PCG64) -> Reasoning | None:
+        caption, objects = CAPTIONS[seeds.below(bits, len(CAPTIONS))]
+        words = caption.split()
+        emb = _concepts(bits, list(objects))
+        # Function words get short vectors that match nothing in particular.
+        fillers = {w: seeds.integers(bits, -1, 1, EMBED_DIM).astype(np.float64) for w in words if w not in emb}
+        word_keys = np.array([emb[w] if w in emb else fillers[w] for w in words])
+        cells = REGIONS * REGIONS
+        places = seeds.sample(bits, list(range(cells)), len(objects))
+        shown = {p: o for p, o in zip(places, objects)}
+        # Regions showing an object have a query near that object's vector; empty
+        # regions have a small random query.
+        noise = seeds.integers(bits, -1, 1, (cells, EMBED_DIM))
+        queries = np.array([
+            emb[shown[p]] + noise[p] if p in shown else noise[p].astype(np.float64) for p in range(cells)
+        ])
+        values = np.eye(len(words))  # output = the weights themselves, one per word
+        sol = attention.solve(queries, word_keys, values)
+        asked = places[seeds.below(bits, len(places))]
+        obj = shown[asked]
+        w = sol.weights[asked]
+        best = int(np.argmax(w))
+        if words[best] != obj or not _lead_ok(w) or _r(w[best], "weights") > 0.9 or _r(w.min(), "weights") < 0.01:
+            return None  # the named object wins clearly, and no listed weight prints as 0.00
+        runner = int(np.argsort(w)[::-1][1])
+        labels = tuple(_area(p // REGIONS, p % REGIONS, REGIONS) for p in range(cells))
+        region = labels[asked]
+        numbers = {
+            "caption": caption,
+            "words": words,
+            "region": region,
+            "d_k": EMBED_DIM,
+            "queries": queries.tolist(),  # one per region, row by row from the top left
+            "keys": word_keys.tolist(),  # one per word
+            "weights": [_r(x, "weights") for x in w],
+            "all_weights": [[_r(x, "weights") for x in row] for row in sol.weights],
+            "top": {"word": words[best], "weight": _r(w[best], "weights")},
+            "runner_up": {"word": words[runner], "weight": _r(w[runner], "weights")},
+        }
+        filler = next(word for word in words if word in FUNCTION_WORDS)
+        listing = ", ".join(f"{word} {fmt(x, 'weights')}" for word, x in zip(words, w))
+        prompt = (
+            f"An image is cut into 3 x 3 regions and its caption is \"{caption}\". Each region's query attends "
+            f"over the words of the caption (d_k = {EMBED_DIM}). The {region} region gives these weights: {listing}. "
+            "Which word does this region weigh most, and what is the region likely to show?"
+        )
+        answer = (
+            f"\"{words[best]}\" with {fmt(w[best], 'weights')} (next: \"{words[runner]}\" with "
+            f"{fmt(w[runner], 'weights')}), so the {region} region most likely shows the {obj}."
+        )
+        explanation = (
+            "A region's query scores highest against the key of the word naming what it shows; the softmax then "
+            f"turns the scores into weights that add up to 1 over the {len(words)} words. Words such as "
+            f"\"{filler}\" name nothing in the picture: their keys are short vectors that match no region in "
+            "particular, so they share what the object's word leaves."
+        )
+        return Reasoning(
+            "caption_words", prompt, answer, explanation, numbers, sol.weights,
+            labels, tuple(words), _cells(sol.weights), seed, variant,
+        )
+
+    return make
+
+
+# --- equal_scores ------------------------------------------------------------------------
+
+
+def _equal_scores(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasoning | None]:
+    def make(bits: np.random.PCG64) -> Reasoning | None:
+        n = 3 + seeds.below(bits, 2)
+        q = seeds.integers(bits, -2, 2, 2).astype(np.float64)
+        if not q.any():
+            return None
+        base = seeds.integers(bits, -1, 1, 2).astype(np.float64)
+        # Keys on a line at right angles to q all have the same dot product with it.
+        steps = seeds.sample(bits, [-2, -1, 0, 1, 2], n)
+        perp = np.array([-q[1], q[0]])
+        keys = np.array([base + t * perp for t in steps])
+        values = seeds.integers(bits, -4, 4, (n, 2)).astype(np.float64)
+        if len({tuple(v) for v in values.tolist()}) < n:
+            return None
+        sol = attention.solve(q, keys, values)
+        out = sol.output[0]
+        numbers = {
+            "query": q.tolist(), "keys": keys.tolist(), "values": values.tolist(),
+            "scores": [_r(x, "scores") for x in sol.scores[0]],
+            "weights": [_r(x, "weights") for x in sol.weights[0]],
+            "output": [_r(x, "output") for x in out],
+        }
+        key_list = ", ".join(f"k{i + 1} = {_int_vec(k)}" for i, k in enumerate(keys))
+        value_list = ", ".join(f"v{i + 1} = {_int_vec(v)}" for i, v in enumerate(values))
+        prompt = (
+            f"A head has query q = {_int_vec(q)}, keys {key_list} and values {value_list}. "
+            "Compute the scores first. What is the output, and can you get it without any exponential?"
+        )
+        answer = (
+            f"Every score is {fmt(sol.scores[0][0], 'scores')}, so each of the {n} weights is 1/{n} = "
+            f"{fmt(sol.weights[0][0], 'weights')} and the output is the plain mean of the values: {_vec(out, 'output')}."
+        )
+        explanation = (
+            "The softmax only sees differences between scores. When all scores are equal every exponential is the "
+            f"same number, each weight is 1/{n}, and the weighted sum of the values becomes their average. Here the "
+            "keys differ only along the direction at right angles to q, which q cannot see."
+        )
+        w = sol.weights
+        return Reasoning(
+            "equal_scores", prompt, answer, explanation, numbers, w,
+            ("q",), tuple(f"k{i + 1}" for i in range(n)), _cells(w), seed, variant,
+        )
+
+    return make
+
+
+# --- dominant_score ----------------------------------------------------------------------
+
+STRETCH = (1, 2, 4, 8)
+
+
+def _dominant_score(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasoning | None]:
+    def make(bits: np.random.PCG64) -> Reasoning | None:
+        q = seeds.integers(bits, -2, 2, 2).astype(np.float64)
+        keys = seeds.integers(bits, -2, 2, (3, 2)).astype(np.float64)
+        values = seeds.integers(bits, -4, 4, (3, 2)).astype(np.float64)
+        if len({tuple(v) for v in values.tolist()}) < 3:
+            return None
+        sols = [attention.solve(c * q, keys, values) for c in STRETCH]
+        weights = np.vstack([s.weights[0] for s in sols])
+        lead = int(np.argmax(sols[0].scores[0]))
+        if sorted(sols[0].scores[0])[-2] == sols[0].scores[0][lead]:
+            return None  # two keys share the top score: neither can take over
+        target = values[lead]
+        dist = [float(np.linalg.norm(s.output[0] - target)) for s in sols]
+        first, last = _r(weights[0][lead], "weights"), _r(weights[-1][lead], "weights")
+        steady = all(a > b for a, b in zip(dist, dist[1:]))
+        if not (first <= 0.7 and 0.95 <= last < 1.0 and _r(dist[-1], "output") > 0 and steady):
+            return None  # the approach must be visible, steady, nearly complete, but not printed as reached
+        outputs = [s.output[0] for s in sols]
+        numbers = {
+            "query": q.tolist(), "keys": keys.tolist(), "values": values.tolist(), "stretch": list(STRETCH),
+            "scores": [[_r(x, "scores") for x in s.scores[0]] for s in sols],
+            "weights": [[_r(x, "weights") for x in row] for row in weights],
+            "outputs": [[_r(x, "output") for x in o] for o in outputs],
+            "distance": [_r(d, "output") for d in dist],
+            "dominant": lead,
+        }
+        key_list = ", ".join(f"k{i + 1} = {_int_vec(k)}" for i, k in enumerate(keys))
+        value_list = ", ".join(f"v{i + 1} = {_int_vec(v)}" for i, v in enumerate(values))
+        stretch = ", ".join(str(c) for c in STRETCH)
+        prompt = (
+            f"A head has query q = {_int_vec(q)}, keys {key_list} and values {value_list}. The query is multiplied "
+            f"by {stretch} in turn, which multiplies every score by the same factor. What happens to the weights "
+            "and to the output?"
+        )
+        steps = "; ".join(
+            f"x{c}: weight {fmt(w[lead], 'weights')}, output {_vec(o, 'output')}" for c, w, o in zip(STRETCH, weights, outputs)
+        )
+        answer = (
+            f"Key k{lead + 1} has the largest score, and its weight grows until it takes nearly everything ({steps}). "
+            f"The output approaches v{lead + 1} = {_int_vec(target)}."
+        )
+        explanation = (
+            "Multiplying the scores widens the gaps between them, and the softmax turns a wide gap into a lopsided "
+            "weight: exp of the top score outgrows all the others. With one dominant score the weighted sum is "
+            f"almost just that key's value; the distance to v{lead + 1} shrinks from {fmt(dist[0], 'output')} to "
+            f"{fmt(dist[-1], 'output')}."
+        )
+        return Reasoning(
+            "dominant_score", prompt, answer, explanation, numbers, weights,
+            tuple(f"q x {c}" for c in STRETCH), ("k1", "k2", "k3"), _cells(weights), seed, variant,
+        )
+
+    return make
+
+
+# --- scaling_dk -------------------------------------------------------------------------
+
+DK_PAIRS = ((4, 64), (2, 32), (8, 128))
+SCALING_KEYS = 4
+
+
+def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasoning | None]:
+    def make(bits: np.random.PCG64) -> Reasoning | None:
+        pair = DK_PAIRS[seeds.below(bits, len(DK_PAIRS))]
+        rows, labels, facts = [], [], {}
+        for d in pair:
+            # Entries +1 or -1: each score is a sum of d_k terms of +-1.
+            q = seeds.integers(bits, 0, 1, d) * 2 - 1.0
+            keys = seeds.integers(bits, 0, 1, (SCALING_KEYS, d)) * 2 - 1.0
+            values = np.eye(SCALING_KEYS)
+            scaled = attention.solve(q, keys, values)
+            # Multiplying q by sqrt(d_k) cancels the division inside the engine: the same
+            # code path then gives the softmax of the raw scores.
+            raw = attention.solve(q * math.sqrt(d), keys, values)
+            rows += [raw.weights[0], scaled.weights[0]]
+            labels += [f"d_k = {d}, raw", f"d_k = {d}, scaled"]
+            facts[d] = {
+                "query": q.tolist(),
+                "keys": keys.tolist(),
+                "scores": [_r(x, "scores") for x in scaled.scores[0]],
+                "spread": _r(float(np.std(scaled.scores[0])), "output"),
+                "raw_max": _r(raw.weights[0].max(), "weights"),
+                "scaled_max": _r(scaled.weights[0].max(), "weights"),
+                "raw_weights": [_r(x, "weights") for x in raw.weights[0]],
+                "scaled_weights": [_r(x, "weights") for x in scaled.weights[0]],
+            }
+        small, big = pair
+        s, b = facts[small], facts[big]
+        # The draw must show the effect the question is about.
+        if not (b["spread"] > s["spread"] and b["raw_max"] >= 0.9 and b["raw_max"] > s["raw_max"]
+                and b["scaled_max"] <= 0.8 and b["raw_max"] - b["scaled_max"] >= 0.2):
+            return None
+        weights = np.vstack(rows)
+        numbers = {"d_k": list(pair), **{str(d): facts[d] for d in pair}}
+        prompt = (
+            f"Two heads compare a query with {SCALING_KEYS} keys; every entry of every vector is +1 or -1. In the "
+            f"first d_k = {small}, in the second d_k = {big}. The dot products are {', '.join(fmt(x, 'scores') for x in s['scores'])} "
+            f"for d_k = {small} and {', '.join(fmt(x, 'scores') for x in b['scores'])} for d_k = {big}. What does "
+            "the softmax do with these scores as they are, and what changes when they are divided by sqrt(d_k) first?"
+        )
+        answer = (
+            f"Unscaled, the largest weight is {fmt(s['raw_max'], 'weights')} at d_k = {small} but "
+            f"{fmt(b['raw_max'], 'weights')} at d_k = {big}: the softmax saturates on one key. Divided by sqrt(d_k), "
+            f"the largest weights are {fmt(s['scaled_max'], 'weights')} and {fmt(b['scaled_max'], 'weights')}: "
+            "attention stays spread over several keys."
+        )
+        explanation = (
+            "A dot product of d_k random +-1 terms spreads out like sqrt(d_k): here the scores' standard deviations "
+            f"are {fmt(s['spread'], 'output')} and {fmt(b['spread'], 'output')}. Dividing by sqrt(d_k) brings the "
+            "spread back to about 1 whatever d_k is, so the softmax neither collapses onto one key nor passes back "
+            "vanishing gradients as the vectors get longer."
+        )
+        return Reasoning(
+            "scaling_dk", prompt, answer, explanation, numbers, weights,
+            tuple(labels), tuple(f"k{i + 1}" for i in range(SCALING_KEYS)), _cells(weights), seed, variant,
+        )
+
+    return make
+
+
+_MAKERS = {
+    "image_grid": _image_grid,
+    "caption_words": _caption_words,
+    "equal_scores": _equal_scores,
+    "dominant_score": _dominant_score,
+    "scaling_dk": _scaling_dk,
+}
+
+
+def draw(seed: int, variant: int = 0, kind: str | None = None) -> Reasoning:
+    """Draw variant ``variant`` of a reasoning item; ``kind`` None draws the kind too."""
+    if kind is not None and kind not in KINDS:
+        raise ParameterError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}")
+    if kind is None:
+        kind = KINDS[seeds.below(seeds.stream(seed, KEY, variant), len(KINDS))]
+    bits = seeds.stream(seed, f"{KEY}/{kind}", variant)  # checks seed and variant
+    return _retry(kind, _MAKERS[kind](int(seed), int(variant)), bits)

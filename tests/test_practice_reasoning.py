@@ -1,0 +1,195 @@
+"""Attention-map reasoning: every answer recomputed from the item's own inputs with the
+loop reference, every number in the text traced to a computed number, seeds reproduce.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+from generator.errors import ParameterError
+from generator.practice import reasoning
+from test_practice_reference import dec_text, ref_head, ref_softmax
+
+SEEDS = range(300)
+
+
+def _flat(value) -> list[float]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _flat(v)]
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _flat(v)]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [float(value)]
+    return []
+
+
+def _numbers_in_text_are_computed(item) -> None:
+    """Every decimal number printed in the text is a computed number of the item, printed
+    with 2 or 3 decimals (the display rule of its step)."""
+    printed = {dec_text(x, places) for x in _flat(item.numbers) for places in (2, 3)}
+    printed |= {dec_text(x, places) for x in np.asarray(item.weights).ravel() for places in (2, 3)}
+    for text in (item.prompt, item.answer, item.explanation):
+        for token in re.findall(r"-?\d+\.\d+", text):
+            assert token in printed, (token, text)
+
+
+def _common(item, kind: str) -> np.ndarray:
+    assert item.kind == kind
+    json.dumps(item.numbers)  # JSON-able
+    w = np.asarray(item.weights)
+    assert w.ndim == 2 and w.shape == (len(item.row_labels), len(item.col_labels))
+    # One softmax per row, except the image map: one softmax over all its patches.
+    sums = w.sum() if kind == "image_grid" else w.sum(axis=1)
+    assert np.allclose(sums, 1.0, atol=1e-12) and np.all(np.isfinite(w)) and np.all(w > 0)
+    assert [list(r) for r in item.cell_text] == [[dec_text(x, 3) for x in row] for row in w]
+    for text in (item.prompt, item.answer, item.explanation):
+        assert text and "\n" not in text and not re.search(r"\bnan\b|\binf\b", text.lower())
+    _numbers_in_text_are_computed(item)
+    return w
+
+
+def _lead(weights: list[float]) -> float:
+    shown = sorted((float(dec_text(x, 3)) for x in weights), reverse=True)
+    return shown[0] - shown[1]
+
+
+def test_image_grid():
+    sides = set()
+    for seed in SEEDS:
+        item = reasoning.draw(seed, variant=seed % 2, kind="image_grid")
+        w = _common(item, "image_grid")
+        n = item.numbers
+        side = n["side"]
+        sides.add(side)
+        assert w.shape == (side, side) and 224 % side == 0  # tiles the figure's 224-pixel image
+        values = [[r + 1.0, c + 1.0] for r in range(side) for c in range(side)]
+        (ref,) = ref_head([n["query"]], n["keys"], values)
+        assert np.allclose(w.ravel(), ref["weights"], rtol=0, atol=1e-12)
+        best = max(range(side * side), key=lambda i: ref["weights"][i])
+        assert (n["top"]["row"], n["top"]["col"]) == (best // side + 1, best % side + 1)
+        assert f"Row {best // side + 1}, column {best % side + 1}" in item.answer
+        assert dec_text(ref["weights"][best], 3) in item.answer
+        assert _lead(ref["weights"]) >= 0.05
+        assert [dec_text(x, 2) for x in ref["output"]] == [dec_text(x, 2) for x in n["mean_position"]]
+        assert n["word"] in item.prompt and n["word"] in item.answer
+    assert sides == set(reasoning.GRID_SIDES)
+
+
+def test_caption_words():
+    for seed in SEEDS:
+        item = reasoning.draw(seed, kind="caption_words")
+        w = _common(item, "caption_words")
+        n = item.numbers
+        words = n["caption"].split()
+        assert list(item.col_labels) == words == n["words"] and len(item.row_labels) == 9
+        d = len(n["keys"][0])
+        for r, q in enumerate(n["queries"]):
+            scores = [sum(a * b for a, b in zip(q, k)) / math.sqrt(d) for k in n["keys"]]
+            assert np.allclose(w[r], ref_softmax(scores), rtol=0, atol=1e-12)
+        row = item.row_labels.index(n["region"])
+        best = max(range(len(words)), key=lambda i: w[row][i])
+        assert n["top"]["word"] == words[best]
+        assert f"\"{words[best]}\" with {dec_text(w[row][best], 3)}" in item.answer
+        assert _lead(list(w[row])) >= 0.05 and min(float(dec_text(x, 3)) for x in w[row]) >= 0.01
+        # The prompt lists the asked region's weights, word by word, as printed.
+        listing = ", ".join(f"{word} {dec_text(x, 3)}" for word, x in zip(words, w[row]))
+        assert listing in item.prompt
+
+
+def test_equal_scores():
+    for seed in SEEDS:
+        item = reasoning.draw(seed, kind="equal_scores")
+        w = _common(item, "equal_scores")
+        n = item.numbers
+        q, keys, values = n["query"], n["keys"], n["values"]
+        scores = [sum(a * b for a, b in zip(q, k)) for k in keys]
+        assert len(set(scores)) == 1 and any(q)
+        k = len(keys)
+        assert np.allclose(w, 1 / k, rtol=0, atol=1e-15)
+        mean = [math.fsum(v[c] for v in values) / k for c in range(2)]
+        assert "(" + ", ".join(dec_text(x, 2) for x in mean) + ")" in item.answer
+        assert f"1/{k} = {dec_text(1 / k, 3)}" in item.answer
+        assert len({tuple(v) for v in values}) == k  # the mean is not just one repeated value
+
+
+def test_dominant_score():
+    for seed in SEEDS:
+        item = reasoning.draw(seed, kind="dominant_score")
+        w = _common(item, "dominant_score")
+        n = item.numbers
+        q, keys, values = n["query"], n["keys"], n["values"]
+        scores = [sum(a * b for a, b in zip(q, k)) for k in keys]
+        lead = scores.index(max(scores))
+        assert sorted(scores)[-2] < scores[lead] and n["dominant"] == lead
+        dist, top = [], []
+        for c, row in zip(n["stretch"], w):
+            (ref,) = ref_head([[c * x for x in q]], keys, values)
+            assert np.allclose(row, ref["weights"], rtol=0, atol=1e-12)
+            top.append(ref["weights"][lead])
+            dist.append(math.dist(ref["output"], values[lead]))
+        assert all(a < b for a, b in zip(top, top[1:])) and top[-1] >= 0.95 - 5e-4
+        assert all(a > b for a, b in zip(dist, dist[1:]))
+        target = "(" + ", ".join(str(int(x)) for x in values[lead]) + ")"
+        assert f"v{lead + 1} = {target}" in item.answer
+
+
+def test_scaling_dk():
+    for seed in SEEDS:
+        item = reasoning.draw(seed, kind="scaling_dk")
+        w = _common(item, "scaling_dk")
+        small, big = item.numbers["d_k"]
+        assert small < big
+        maxima = {}
+        for i, d in enumerate((small, big)):
+            facts = item.numbers[str(d)]
+            q, keys = facts["query"], facts["keys"]
+            assert len(q) == d and all(abs(x) == 1 for x in q + sum(keys, []))
+            scores = [sum(a * b for a, b in zip(q, k)) for k in keys]
+            raw, scaled = ref_softmax(scores), ref_softmax([s / math.sqrt(d) for s in scores])
+            assert np.allclose(w[2 * i], raw, rtol=0, atol=1e-12)
+            assert np.allclose(w[2 * i + 1], scaled, rtol=0, atol=1e-12)
+            mean = sum(scores) / len(scores)
+            spread = math.sqrt(sum((s - mean) ** 2 for s in scores) / len(scores))
+            assert dec_text(spread, 2) in item.explanation
+            maxima[d] = (max(raw), max(scaled))
+        # What the answer claims: the raw softmax saturates at the larger d_k, scaling prevents it.
+        assert maxima[big][0] >= 0.9 - 5e-4 and maxima[big][0] > maxima[small][0]
+        assert maxima[big][1] <= 0.8 + 5e-4
+        assert dec_text(maxima[big][0], 3) in item.answer and dec_text(maxima[big][1], 3) in item.answer
+
+
+def test_kind_none_draws_a_kind_and_matches_asking_for_it():
+    kinds = set()
+    for seed in range(60):
+        item = reasoning.draw(seed, variant=2)
+        kinds.add(item.kind)
+        same = reasoning.draw(seed, variant=2, kind=item.kind)
+        assert (item.prompt, item.answer, item.explanation) == (same.prompt, same.answer, same.explanation)
+    assert kinds == set(reasoning.KINDS)
+
+
+def test_reproducible_and_variants_independent():
+    for kind in reasoning.KINDS:
+        a = [reasoning.draw(21, k, kind) for k in range(4)]
+        b = [reasoning.draw(21, k, kind) for k in reversed(range(7))][::-1][:4]
+        assert [x.prompt for x in a] == [x.prompt for x in b]
+        assert all(np.array_equal(x.weights, y.weights) for x, y in zip(a, b))
+        assert len({x.prompt + x.answer for x in a}) == 4
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"kind": "heatmap"}, "kind must be one of image_grid, caption_words, equal_scores, dominant_score, scaling_dk"),
+        ({"variant": -1}, "variant must be an integer in [0, 2**32)"),
+        ({"seed": -1}, "seed must be an integer in [0, 2**63)"),
+    ],
+)
+def test_bad_parameters(kwargs, words):
+    with pytest.raises(ParameterError) as caught:
+        reasoning.draw(**{"seed": 1, **kwargs})
+    assert words in str(caught.value)
