@@ -1,0 +1,288 @@
+"""``python build.py practice``: solve a given attention head, or print a drawn one.
+
+    python build.py practice --query 1,0 --keys "1,0;0,1;1,1" --values "1,0;0,1;1,1"
+    python build.py practice --query "1,0;0,1" --keys ... --values ... --json
+    python build.py practice --seed 42 --difficulty challenge
+
+Rows are separated by ";" and numbers by ",". Several query rows make several queries.
+
+Plain output is the worked solution step by step, rounded as on the slides (see
+``attention.ROUNDING``). ``--json`` prints one JSON object. For a given head its keys are
+exactly ``scores``, ``scaled``, ``exp``, ``weights``, ``output`` and ``most_attended``
+(0-based key indices, a list because keys can tie), with full-precision floats; with one
+query the arrays are flat lists, with several they hold one list per query. For a drawn
+head it is ``attention.to_data`` of the problem.
+
+Ties and degenerate heads are solved as given; bad input (ragged rows, mismatched sizes,
+non-numbers, empty lists, numbers too large for exp) prints one ``error: ...`` line on
+stderr and returns 2. This is the only module of the practice package that prints.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any, TextIO
+
+import numpy as np
+
+from generator.errors import ParameterError
+from generator.practice import attention, seeds
+
+_MATRIX_OPTIONS = ("--query", "--keys", "--values")
+_DRAW_OPTIONS = ("key", "variant", "difficulty", "d_k", "n_keys", "n_queries")  # names of draw()'s parameters
+
+
+class _InputError(Exception):
+    """A one-line message for the user; main() prints it as ``error: ...``."""
+
+
+class _Parser(argparse.ArgumentParser):
+    out: TextIO = sys.stdout
+
+    def error(self, message: str):  # argparse would print usage and exit; we want one line
+        raise _InputError(message)
+
+    def print_help(self, file: TextIO | None = None) -> None:
+        (file or self.out).write(self.format_help())
+
+
+def _parser(out: TextIO) -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python build.py practice",
+        description="Solve one attention head step by step, or print a drawn practice problem.",
+        epilog='Rows are separated by ";" and numbers by ",", e.g. --keys "1,0;0,1;1,1". '
+        "Without --query a problem is drawn (from a fresh seed unless --seed is given).",
+        allow_abbrev=False,
+    )
+    p.out = out
+    p.add_argument("--query", metavar="ROWS", help="query vector(s), e.g. 1,0 (several rows: several queries)")
+    p.add_argument("--keys", metavar="ROWS", help='key vectors, one row per key, e.g. "1,0;0,1;1,1"')
+    p.add_argument("--values", metavar="ROWS", help="value vectors, one row per key")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the worked solution")
+    drawn = p.add_argument_group("drawn problem (when --query is absent)")
+    drawn.add_argument("--seed", type=int, metavar="N", help="seed (default: a fresh one, printed)")
+    drawn.add_argument("--key", help="exercise key (default: attention)")
+    drawn.add_argument("--variant", type=int, metavar="K", help="variant number (default: 0)")
+    drawn.add_argument("--difficulty", help=f"one of {', '.join(attention.DIFFICULTIES)} (default: standard)")
+    lo, hi = attention.D_K_RANGE
+    drawn.add_argument("--d-k", type=int, metavar="D", help=f"vector length, {lo}..{hi} (default: 2)")
+    lo, hi = attention.N_KEYS_RANGE
+    drawn.add_argument("--n-keys", type=int, metavar="N", help=f"number of keys, {lo}..{hi} (default: 3)")
+    lo, hi = attention.N_QUERIES_RANGE
+    drawn.add_argument("--n-queries", type=int, metavar="N", help=f"number of queries, {lo}..{hi} (default: 1)")
+    return p
+
+
+def _glue(argv: list[str]) -> list[str]:
+    # "--query -1,0" would read "-1,0" as an option; "--query=-1,0" cannot be misread.
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in _MATRIX_OPTIONS and i + 1 < len(argv):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
+def parse_matrix(text: str, option: str) -> np.ndarray:
+    """Rows split on ";", numbers on ","; every row the same length, every number finite."""
+    if not text.strip():
+        raise _InputError(f"{option} is empty")
+    rows = []
+    for r, row in enumerate(text.split(";"), start=1):
+        if not row.strip():
+            raise _InputError(f"{option} row {r} is empty")
+        numbers = []
+        for token in row.split(","):
+            token = token.strip()
+            try:
+                x = float(token)
+            except ValueError:
+                raise _InputError(f"{option} row {r}: {token!r} is not a number") from None
+            if not math.isfinite(x):
+                raise _InputError(f"{option} row {r}: {token!r} is not a finite number")
+            numbers.append(x)
+        rows.append(numbers)
+    for r, row in enumerate(rows[1:], start=2):
+        if len(row) != len(rows[0]):
+            raise _InputError(
+                f"{option} rows must all have the same length: row 1 has {len(rows[0])} numbers, row {r} has {len(row)}"
+            )
+    return np.array(rows, dtype=np.float64)
+
+
+def _given(args: argparse.Namespace) -> attention.Problem:
+    missing = [o for o, v in (("--keys", args.keys), ("--values", args.values)) if v is None]
+    if missing:
+        raise _InputError(f"--query needs {' and '.join(missing)}")
+    q = parse_matrix(args.query, "--query")
+    k = parse_matrix(args.keys, "--keys")
+    v = parse_matrix(args.values, "--values")
+    if q.shape[1] != k.shape[1]:
+        raise _InputError(
+            f"--query has {q.shape[1]} numbers per row but --keys has {k.shape[1]} (both must have d_k numbers)"
+        )
+    if k.shape[0] != v.shape[0]:
+        raise _InputError(f"--keys has {k.shape[0]} rows but --values has {v.shape[0]} (one value per key)")
+    with np.errstate(over="ignore", invalid="ignore"):
+        problem = attention.Problem.given(q, k, v)
+    sol = problem.solution
+    if not np.all(np.isfinite(sol.scores)):
+        raise _InputError("the dot products q . k overflow; use smaller numbers")
+    if not (np.all(np.isfinite(sol.exp)) and np.all(np.isfinite(sol.exp_sum)) and np.all(np.isfinite(sol.output))):
+        raise _InputError(
+            f"exp() of the largest scaled score ({sol.scaled.max():.6g}) overflows (at most about 709.78 fits); "
+            "use smaller numbers"
+        )
+    return problem
+
+
+def _flat(a: np.ndarray, single: bool) -> list:
+    rows = np.atleast_2d(a).tolist()
+    return rows[0] if single else rows
+
+
+def given_json(problem: attention.Problem) -> dict[str, Any]:
+    """The JSON object for a given head: full precision, the six documented keys."""
+    sol = problem.solution
+    single = problem.query.shape[0] == 1
+    return {
+        "scores": _flat(sol.scores, single),
+        "scaled": _flat(sol.scaled, single),
+        "exp": _flat(sol.exp, single),
+        "weights": _flat(sol.weights, single),
+        "output": _flat(sol.output, single),
+        "most_attended": sol.most_attended[0] if single else sol.most_attended,
+    }
+
+
+# --- the worked solution in plain text ---------------------------------------------------
+
+
+def _factor(text: str) -> str:
+    return f"({text})" if text.startswith("-") else text
+
+
+def _vec(cells: list[str]) -> str:
+    return "(" + ", ".join(cells) + ")"
+
+
+def _rows(value: Any, single: bool) -> list:
+    return [value] if single else value
+
+
+def worked_text(problem: attention.Problem) -> str:
+    """The step-by-step solution an instructor can read out or copy to the board."""
+    d = attention.rounded(problem)
+    t = d.text
+    single = d.n_queries == 1
+    n_keys = len(d.keys)
+    lines: list[str] = []
+    out = lines.append
+    if problem.seed is not None:
+        out(f"Drawn problem: seed {problem.seed}, key {problem.key!r}, variant {problem.variant}, "
+            f"difficulty {problem.difficulty}")
+    out(f"Attention head: {d.n_queries} {'query' if single else 'queries'}, {n_keys} keys, d_k = {d.d_k} "
+        "(keys numbered from 1)")
+    r = attention.ROUNDING
+    out(f"Rounding as on the slides: scores {r['scores']} decimals, scaled {r['scaled']}, exp {r['exp']}, "
+        f"sum {r['exp_sum']}, weights {r['weights']}, output {r['output']}.")
+    out("")
+    out("Inputs")
+    for j, q in enumerate(_rows(t["query"], single)):
+        out(f"  {'q' if single else f'q{j + 1}'} = {_vec(q)}")
+    width = max(len(_vec(k)) for k in t["keys"])
+    for i, (k, v) in enumerate(zip(t["keys"], t["values"])):
+        out(f"  k{i + 1} = {_vec(k):<{width}}   v{i + 1} = {_vec(v)}")
+    root = f"sqrt({d.d_k})"
+    for j in range(d.n_queries):
+        q = _rows(t["query"], single)[j]
+        name = "q" if single else f"q{j + 1}"
+        scores, scaled = _rows(t["scores"], single)[j], _rows(t["scaled"], single)[j]
+        exps, total = _rows(t["exp"], single)[j], _rows(t["exp_sum"], single)[j]
+        weights, output = _rows(t["weights"], single)[j], _rows(t["output"], single)[j]
+        out("")
+        if not single:
+            out(f"=== Query {j + 1}: {name} = {_vec(q)} ===")
+        out(f"Step 1. Scores s_i = {name} . k_i")
+        for i, k in enumerate(t["keys"]):
+            products = " + ".join(f"{_factor(a)} x {_factor(b)}" for a, b in zip(q, k))
+            out(f"  s{i + 1} = {products} = {scores[i]}")
+        out(f"Step 2. Divide by sqrt(d_k) = {root} = {attention.fmt(math.sqrt(d.d_k), 'scaled')}")
+        for i in range(n_keys):
+            out(f"  s{i + 1} / {root} = {scores[i]} / {root} = {scaled[i]}")
+        out("Step 3. Exponentials")
+        for i in range(n_keys):
+            out(f"  exp({scaled[i]}) = {exps[i]}")
+        out(f"  sum = {' + '.join(exps)} = {total}")
+        out("Step 4. Softmax weights w_i = exp_i / sum")
+        for i in range(n_keys):
+            out(f"  w{i + 1} = {exps[i]} / {total} = {weights[i]}")
+        out("Step 5. Output = sum_i w_i v_i")
+        out("  = " + " + ".join(f"{weights[i]} x {_vec(t['values'][i])}" for i in range(n_keys)))
+        out(f"  = {_vec(output)}")
+        most = problem.solution.most_attended[j]
+        who = " and ".join(f"k{i + 1}" for i in most)
+        tie = " (tie)" if len(most) > 1 else ""
+        out(f"Most attended: {who}{tie}, weight {weights[most[0]]}")
+    if problem.seed is not None:
+        out("")
+        out("Common slips (what a learner gets instead):")
+        for slip in attention.mistakes(problem).values():
+            if slip.differs:
+                outputs = _rows(slip.text["output"], single)
+                out(f"  {slip.name}: output {'; '.join(_vec(o) for o in outputs)}. {slip.explanation}")
+    return "\n".join(lines) + "\n"
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def _run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    args = _parser(stdout).parse_args(_glue(argv))
+    if args.query is None:
+        if args.keys is not None or args.values is not None:
+            raise _InputError("--keys and --values need --query (without --query a problem is drawn)")
+        seed = args.seed
+        if seed is None:
+            seed = seeds.fresh_seed()
+            note = f"seed {seed} (drawn fresh; print this problem again with --seed {seed})"
+            print(note, file=stderr if args.json else stdout)
+        # Options left out keep draw()'s own defaults.
+        chosen = {name: getattr(args, name) for name in _DRAW_OPTIONS if getattr(args, name) is not None}
+        problem = attention.draw(seed, **chosen)
+        data = attention.to_data(problem)
+    else:
+        given = [name for name in ("seed", *_DRAW_OPTIONS) if getattr(args, name) is not None]
+        if given:
+            option = "--" + given[0].replace("_", "-")
+            raise _InputError(f"{option} is for drawn problems; it cannot be combined with --query")
+        problem = _given(args)
+        data = given_json(problem)
+    if args.json:
+        print(json.dumps(data), file=stdout)
+    else:
+        stdout.write(worked_text(problem))
+    return 0
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the practice subcommand; 0 on success, 2 on bad input (one ``error:`` line on stderr)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    stdout = sys.stdout if stdout is None else stdout
+    stderr = sys.stderr if stderr is None else stderr
+    try:
+        return _run(argv, stdout, stderr)
+    except (_InputError, ParameterError) as exc:
+        print(f"error: {exc}", file=stderr)
+        return 2
+    except SystemExit as exc:  # --help has printed its text
+        return exc.code if isinstance(exc.code, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
