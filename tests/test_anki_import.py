@@ -320,6 +320,77 @@ def test_attention_answers_agree_with_an_independent_computation(imported):
                 assert_rounds([x.strip() for x in output.split(",")], slip_out, places=2)
 
 
+# --- matching and reasoning notes, checked against their Data ------------------------------------
+
+# Which architecture a task calls for, read from the task's words alone: a rule
+# written for this test, independent of the engine's own tables.
+def architecture_by_keywords(task: str) -> str:
+    text = task.lower()
+    if any(w in text for w in ("video", "frames", "footage", "clip")):
+        return "per-frame CNN + RNN"
+    if any(w in text for w in ("patches", "transformer", "[cls]", "no convolution", "every other patch")):
+        return "ViT"
+    if any(w in text for w in ("attention", "region", "part of the image", "patch of the image")):
+        return "CNN + attention + RNN"
+    return "CNN + RNN"
+
+
+def test_matching_notes_pair_every_task_with_the_right_architecture(imported):
+    col, _ = imported
+    notes = notes_of(col, TYPE_MATCHING)
+    assert len(notes) == expected_practice()["matching"] > 0
+    for note in notes:
+        data = data_of(note)
+        card = col.get_card(note.card_ids()[0])
+        question, back = card.question(), card.answer()
+        for task in data["tasks"]:
+            assert html.escape(task, quote=False) in question
+        for architecture in data["architectures"]:
+            assert html.escape(architecture, quote=False) in question
+        pairs = re.findall(r'<span class="task">(.*?)</span>: <b class="architecture">(?:[A-Z]\. )?(.*?)</b>', back)
+        assert [html.unescape(t) for t, _ in pairs] == data["tasks"]
+        for task, architecture in pairs:
+            assert html.unescape(architecture) == architecture_by_keywords(html.unescape(task)), task
+        if len(data["tasks"]) <= len(data["architectures"]):
+            assert len({a for _, a in pairs}) == len(pairs)  # one-to-one
+
+
+def argmax_2d(rows: list[list[float]]) -> tuple[int, int]:
+    best = (0, 0)
+    for r, row in enumerate(rows):
+        for c, x in enumerate(row):
+            if x > rows[best[0]][best[1]]:
+                best = (r, c)
+    return best
+
+
+def test_reasoning_answers_agree_with_their_attention_maps(imported):
+    col, _ = imported
+    notes = notes_of(col, TYPE_REASONING)
+    assert len(notes) == expected_practice()["reasoning"] > 0
+    kinds = set()
+    for note in notes:
+        data = data_of(note)
+        kinds.add(data["kind"])
+        assert re.search(r'<img src="[^"/]+\.png"', note["Image"]), "every reasoning note shows its map"
+        # One softmax per query: the whole grid for an image (one word's query over
+        # every patch), each row otherwise (one query per row).
+        sums = [math.fsum(x for row in data["weights"] for x in row)] if data["kind"] == "image_grid" else [
+            math.fsum(row) for row in data["weights"]]
+        assert sums == pytest.approx([1.0] * len(sums), abs=1e-9)
+        answer = html.unescape(col.get_card(note.card_ids()[0]).answer())
+        if data["kind"] == "image_grid":
+            r, c = argmax_2d(data["weights"])
+            assert f"Row {r + 1}, column {c + 1}" in answer
+            assert f"with weight {data['weights'][r][c]:.3f}" in answer
+        elif data["kind"] == "caption_words":
+            region = next(label for label in data["row_labels"] if f"The {label} region" in data["prompt"])
+            row = data["weights"][data["row_labels"].index(region)]
+            word = data["col_labels"][max(range(len(row)), key=row.__getitem__)]
+            assert re.search(rf'<div class="answer">"{re.escape(word)}" with {max(row):.3f}', answer)
+    assert kinds == set(tomllib.loads(PRACTICE.read_text(encoding="utf-8"))["reasoning"]["kinds"])
+
+
 # --- re-import: new numbers on the same notes, history kept --------------------------------------
 
 

@@ -33,15 +33,24 @@ class Figures:
 
         return to_png(attention_head(problem, query))
 
-    def attention_image(self, seed: int, variant: int, weights: Any) -> bytes:
-        """The synthetic image lit by the weights of reasoning item (seed, variant).
+    def reasoning_image(self, item: Any) -> bytes:
+        """The attention map a reasoning note asks about.
 
-        Through the cache the registry re-derives the weights from (seed, variant)
-        with the same engine, so they are the ones the card asks about.
+        ``image_grid`` items get the synthetic image lit by their weights (through
+        the cache the registry re-derives the weights from the item's seed and
+        variant with the same engine, so they are the ones the card asks about);
+        every other kind gets its weights as a heatmap with the printed numbers.
         """
-        if self._cache is not None and 0 <= seed <= _REGISTRY_SEED_MAX:
-            return self._cache.render("attention_image", {"seed": str(seed), "variant": str(variant)}).png
-        from ..figures.attention import attention_image
         from ..figures.render import to_png
 
-        return to_png(attention_image(weights, seed=seed % 2**32))
+        if item.kind == "image_grid":
+            if self._cache is not None and 0 <= item.seed <= _REGISTRY_SEED_MAX:
+                return self._cache.render("attention_image", {"seed": str(item.seed), "variant": str(item.variant)}).png
+            from ..figures.attention import attention_image
+
+            return to_png(attention_image(item.weights, seed=item.seed % 2**32))
+        from ..figures.attention import attention_heatmap
+
+        return to_png(
+            attention_heatmap(item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text)
+        )

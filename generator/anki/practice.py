@@ -264,7 +264,7 @@ def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache_dir
     figures = Figures(cache_dir)
     notes = attention_notes(lesson, settings, seed, figures.attention_head)
     notes += matching_notes(lesson, settings, seed)
-    notes += reasoning_notes(lesson, settings, seed, figures.attention_image)
+    notes += reasoning_notes(lesson, settings, seed, figures.reasoning_image)
     return notes
 
 
@@ -294,7 +294,7 @@ def matching_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": MATCHING_KEY, **_json_ready(item)}
     return {
         "Key": note_key(lesson, MATCHING_KEY, variant),
-        "Task": fragment("matching_task", n=len(item.tasks)),
+        "Task": fragment("matching_task", n=len(item.tasks), several=len(item.tasks) > len(item.architectures)),
         "Tasks": fragment("matching_list", title="Tasks", items=list(item.tasks), ordered=True),
         "Architectures": fragment("matching_list", title="Architectures", items=list(zip(letters, item.architectures)), ordered=False),
         "Answer": fragment("matching_answer", rows=rows),
@@ -329,28 +329,33 @@ def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png:
     image = ""
     if image_png is not None:
         name = media_name(lesson, REASONING_KEY, variant, image_png)
-        image = fragment("figure", name=name, alt="Attention weights over the image")
+        image = fragment("figure", name=name, alt="The attention map this question is about")
         media[name] = image_png
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": REASONING_KEY, **_json_ready(item)}
     fields = {
         "Key": note_key(lesson, REASONING_KEY, variant),
-        "Prompt": to_html(str(item.prompt)),
+        "Prompt": to_html(_math(str(item.prompt))),
         "Image": image,
-        "Answer": to_html(str(item.answer)),
-        "Explanation": to_html(str(item.explanation)),
+        "Answer": to_html(_math(str(item.answer))),
+        "Explanation": to_html(_math(str(item.explanation))),
         "Data": data_field(data),
     }
     return fields, media
 
 
-def reasoning_notes(
-    lesson: str, settings: PracticeSettings, seed: int, image: Callable[[int, int, Any], bytes]
-) -> list[NoteSpec]:
+def reasoning_notes(lesson: str, settings: PracticeSettings, seed: int, image: Callable[[Any], bytes]) -> list[NoteSpec]:
     cfg: ReasoningSettings = settings.reasoning
     if cfg.variants == 0:
         return []
     from ..practice import reasoning
 
+    for kind in cfg.kinds:
+        if kind not in reasoning.KINDS:
+            raise BuildError(
+                f"[reasoning] kinds: unknown kind {kind!r} (known: {', '.join(reasoning.KINDS)})",
+                settings.path or Path("<practice settings>"),
+                key_line(settings, "reasoning", "kinds") or None,
+            )
     notes = []
     for variant in range(cfg.variants):
         # Kinds cycle by variant index, so note i keeps its kind from build to build.
@@ -359,9 +364,7 @@ def reasoning_notes(
             item = reasoning.draw(seed, variant=variant, kind=kind)
         except ParameterError as exc:
             raise _located(settings, "reasoning", "kinds" if kind else "variants", exc) from None
-        weights = getattr(item, "weights", None)
-        png = image(seed, variant, weights) if weights is not None and item.kind == "image_grid" else None
-        fields, media = reasoning_fields(lesson, seed, variant, item, png)
+        fields, media = reasoning_fields(lesson, seed, variant, item, image(item))
         notes.append(
             NoteSpec(REASONING, fields, note_guid(lesson, REASONING_KEY, variant), "practice",
                      ("practice::reasoning", f"reasoning::{item.kind}"), media)
