@@ -20,7 +20,7 @@ import jinja2
 from .errors import BuildError, ParameterError
 from .figures.cache import FigureCache, Rendered
 from .model import DeckCell, Lesson
-from .practice.attention import Problem
+from .practice.attention import Problem, fmt
 
 _FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figure:(?P<name>[^)?\s]*)(?:\?(?P<query>[^)\s]*))?\)")
 
@@ -55,6 +55,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     # Macros that lay out a worked head: {{ head.table(worked) }}, {{ head.scores(worked) }}, ...
+    # One formatter for every number: {{ x | num('weights') }} prints as the cards do.
+    env.filters["num"] = fmt
     env.globals["head"] = env.get_template("head.md.j2").module
     return env
 
