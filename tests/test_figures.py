@@ -167,8 +167,28 @@ def test_attention_image_overlays_every_patch() -> None:
     w[3][1] = 1.0
     root = svg_tree(attention.attention_image(w, image_size=128, seed=3))
     assert len(ids(root, r"image-patch-\d+-\d+")) == len(ids(root, r"attention-shade-\d+-\d+")) == 16
-    assert plain_text(root, "attention-value-3-1") == "1.00"
+    assert plain_text(root, "attention-value-3-1") == f"{1:.{practice.ROUNDING['weights']}f}"
     assert plain_text(root, "image-caption") == "image 128×128, 4×4 patches of 32"
+
+
+def test_maps_from_the_reasoning_engine_print_the_cards_numbers() -> None:
+    from generator.practice import reasoning
+
+    # A 4x4 image_grid item: small enough for a number in every patch.
+    seed = next(s for s in range(50) if reasoning.draw(s, kind="image_grid").weights.shape == (4, 4))
+    item = reasoning.draw(seed, kind="image_grid")
+    root = svg_tree(registry.draw("attention_image", {"seed": str(seed)}))
+    printed = [[plain_text(root, f"attention-value-{r}-{c}") for c in range(4)] for r in range(4)]
+    assert printed == [list(row) for row in item.cell_text]
+    assert f"“{item.numbers['word']}”" in plain_text(root, "attention-caption")
+    top = item.numbers["top"]  # 1-based: the patch the card's answer names
+    assert ids(root, r"attention-peak-\d+-\d+") == [f"attention-peak-{top['row'] - 1}-{top['col'] - 1}"]
+
+    words = reasoning.draw(seed, kind="caption_words")
+    root = svg_tree(registry.draw("attention_heatmap", {"kind": "caption_words", "seed": str(seed)}))
+    rows, cols = words.weights.shape
+    assert [[plain_text(root, f"heatmap-value-{r}-{c}") for c in range(cols)] for r in range(rows)] == [list(r) for r in words.cell_text]
+    assert [plain_text(root, f"heatmap-col-{c}") for c in range(cols)] == list(words.col_labels)
 
 
 # --- pipelines and lifts -----------------------------------------------------------------------

@@ -341,6 +341,8 @@ def attention_image(
     patch: int | None = None,
     seed: int = 0,
     *,
+    word: str | None = None,
+    sky_rows: int | None = None,
     subject_at_peak: bool = True,
     title: str | None = None,
 ) -> Figure:
@@ -348,7 +350,11 @@ def attention_image(
 
     ``weights`` has one entry per patch (row 0 at the top). ``patch`` defaults to
     what the grid implies. With ``subject_at_peak`` the scene's subject is drawn
-    under the strongest patch, so the map looks where a captioner would.
+    under the strongest patch, so the map looks where a captioner would. ``word``
+    names what the query was looking for (the caption word): a ball or a kite is
+    drawn as one, anything else as a marker labelled with the word. ``sky_rows``
+    puts the horizon below that many rows of patches. Numbers are printed as the
+    practice cards print weights.
     """
     w = check_weights(weights, max_side=GRID_RANGE[1])
     rows, cols = w.shape
@@ -367,7 +373,16 @@ def attention_image(
     side = 430.0
     fig, ax = style.canvas(1000, 540)
     left_x, right_x, y0 = 40.0, 530.0, 40.0
-    scene = scenes.layout(seed, _peak_centre(w) if subject_at_peak else None)
+    if sky_rows is not None:
+        check_int("sky_rows", sky_rows, 0, n)
+    shape = None if word is None else word if word in ("ball", "kite") else "marker"
+    scene = scenes.layout(
+        seed,
+        _peak_centre(w) if subject_at_peak else None,
+        subject_r=min(0.09, 0.4 / n),  # the subject fits inside its own patch
+        shape=shape,
+        horizon=None if sky_rows is None else 1 - sky_rows / n,
+    )
     cell_side = side / n
     peak = float(w.max()) if w.max() > 0 else 1.0
     show_numbers = cell_side >= 64
@@ -384,15 +399,25 @@ def attention_image(
                     style.cell(ax, x, y, cell_side, cell_side, facecolor="#000000", edgecolor="none", alpha=0.8 * (1 - w[r, c] / peak), gid=f"attention-shade-{r}-{c}")
                 style.cell(ax, x, y, cell_side, cell_side, facecolor="none", edgecolor=grid_colour, linewidth=grid_width, gid=f"{tag}-patch-{r}-{c}")
                 if tag == "attention" and show_numbers:
-                    t = style.text(ax, x + cell_side / 2, y + cell_side / 2, f"{w[r, c]:.2f}", px=style.SMALL_PX, colour=style.PAPER, gid=f"attention-value-{r}-{c}")
+                    t = style.text(ax, x + cell_side / 2, y + cell_side / 2, practice.fmt(w[r, c], "weights"), px=style.SMALL_PX, colour=style.PAPER, gid=f"attention-value-{r}-{c}")
                     t.set_bbox({"boxstyle": "round,pad=0.12", "facecolor": "#000000", "alpha": 0.45, "edgecolor": "none"})
+    if scene.shape == "marker" and word:
+        # The marker stands in for something not drawn: say what it is, on the plain image only.
+        sx, sy = scene.subject
+        below = sy > 0.25
+        ty = y0 + side * (sy - scene.subject_r) - 18 if below else y0 + side * (sy + scene.subject_r) + 18
+        tx = min(max(left_x + side * sx, left_x + 50), left_x + side - 50)
+        t = style.text(ax, tx, ty, word, px=style.SMALL_PX, gid="image-subject-label")
+        t.set_bbox({"boxstyle": "round,pad=0.2", "facecolor": style.PAPER, "edgecolor": style.INK, "linewidth": 1})
     r, c = np.unravel_index(int(np.argmax(w)), w.shape)
     ax.add_patch(
         Rectangle(
             (right_x + c * cell_side, y0 + side - (r + 1) * cell_side), cell_side, cell_side,
-            facecolor="none", edgecolor=style.strong("weights"), linewidth=3, gid="attention-peak",
+            facecolor="none", edgecolor=style.strong("weights"), linewidth=3, gid=f"attention-peak-{r}-{c}",
         )
     )
     style.text(ax, left_x + side / 2, y0 + side + 34, f"image {image_size}×{image_size}, {n}×{n} patches of {patch}", gid="image-caption")
-    style.text(ax, right_x + side / 2, y0 + side + 34, title or f"attention weights (largest {w.max():.2f})", gid="attention-caption")
+    largest = practice.fmt(w.max(), "weights")
+    default = f"attention for “{word}” (largest {largest})" if word else f"attention weights (largest {largest})"
+    style.text(ax, right_x + side / 2, y0 + side + 34, title or default, gid="attention-caption")
     return fig

@@ -7,6 +7,8 @@ for a stack of frames.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
@@ -44,10 +46,13 @@ def _row(ax: Axes, kind: str, y: float, seed: int, index: int) -> None:
     ix = COLUMNS["input"][0]
     if kind == "video":
         # Three frames, offset like a stack, with the ball rolling across them.
-        # Drawn back to front: the latest frame ends up on top, lower right.
+        # Drawn back to front: the latest frame ends up on top, lower right. Only
+        # the ball moves between frames; the landscape stays put.
+        still = scenes.layout(seed, (0.3, 0.2))
         for k, bx in enumerate((0.3, 0.5, 0.7)):
             off = k * 9
-            scenes.draw(ax, scenes.layout(seed, (bx, 0.2)), ix - side / 2 + off - 4, y + side / 2 - (side - 18) - off + 4, side - 18, gid=f"{prefix}-frame-{k}")
+            frame = dataclasses.replace(still, subject=(bx, 0.2))
+            scenes.draw(ax, frame, ix - side / 2 + off - 4, y + side / 2 - (side - 18) - off + 4, side - 18, gid=f"{prefix}-frame-{k}")
         style.text(ax, ix, y - side / 2 - 20, "frames", px=style.SMALL_PX, gid=f"{prefix}-input-label")
     else:
         scenes.draw(ax, scenes.layout(seed), ix - side / 2, y - side / 2, side, gid=f"{prefix}-image")

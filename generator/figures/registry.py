@@ -9,14 +9,16 @@ until ``Prepared.draw()`` is called, so the cache can decide first.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from matplotlib.figure import Figure
 
 from ..errors import ParameterError
 from ..practice import attention as practice
+from ..practice import reasoning
 from . import attention, lifts, pipelines, rnn, vit
 
 Examples = Mapping[str, practice.Problem]
@@ -130,45 +132,29 @@ def _problem_data(problem: practice.Problem) -> dict[str, Any]:
     }
 
 
-def _grid_weights(seed: int, kind: str, variant: int) -> tuple[list[list[float]], list[str] | None, list[str] | None]:
-    """Weights (and labels) from the reasoning engine: the same arrays its questions ask about."""
-    try:
-        from ..practice import reasoning  # imported late: only these figures need it
-    except ImportError:  # the engine is still being written; see _stand_in_grid
-        return _stand_in_grid(seed, kind, variant)
-    item = reasoning.draw(seed, variant=variant, kind=kind)
-    weights = [[float(x) for x in row] for row in item.weights]
-    return weights, _labels(item, ("row_labels", "words")), _labels(item, ("col_labels", "regions"))
+def _reasoning(seed: int | None, kind: str, variant: int) -> Any:
+    """A reasoning item from the practice engine: the very map its card asks about."""
+    if seed is None:
+        raise ParameterError(f"kind={kind} takes its weights from the practice engine: give seed=N")
+    return reasoning.draw(seed, variant=variant, kind=kind)
 
 
-def _stand_in_grid(seed: int, kind: str, variant: int) -> tuple[list[list[float]], list[str] | None, list[str] | None]:
-    """Deterministic weights in the engine's shape, used only while practice.reasoning
-    does not exist yet: a softmax over a bump around one region of a 7x7 grid, or
-    caption words over a 3x3 grid of regions."""
-    import numpy as np
-
-    rng = np.random.Generator(np.random.PCG64([seed, variant, 7]))
-    if kind == "caption_words":
-        words = ["a", "ball", "on", "the", "grass"]
-        logits = rng.normal(0, 0.6, (len(words), 9))
-        logits[1, 7] += 3.0  # "ball" looks at the bottom-middle region
-        logits[4, 6:] += 1.8  # "grass" at the bottom row
-        w = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-        return w.round(6).tolist(), words, [f"r{j + 1}" for j in range(9)]
-    n = 7
-    r0, c0 = rng.integers(n // 2, n), rng.integers(1, n - 1)
-    r, c = np.mgrid[0:n, 0:n]
-    logits = -((r - r0) ** 2 + (c - c0) ** 2) / 2.0 + rng.normal(0, 0.3, (n, n))
-    w = np.exp(logits) / np.exp(logits).sum()
-    return w.round(6).tolist(), None, None
+def _item_data(item: Any) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "weights": np.asarray(item.weights, dtype=np.float64).tolist(),
+        "rows": list(item.row_labels),
+        "cols": list(item.col_labels),
+        "cells": [list(r) for r in item.cell_text],
+        "word": item.numbers.get("word"),
+    }
 
 
-def _labels(item: object, names: Sequence[str]) -> list[str] | None:
-    for name in names:
-        value = getattr(item, name, None)
-        if value is not None:
-            return [str(v) for v in value]
-    return None
+# Axis titles that say what a reasoning kind's rows and columns are.
+_AXES = {
+    "image_grid": ("row", "column"),
+    "caption_words": ("image region", "words of the caption"),
+}
 
 
 # --- the figures ------------------------------------------------------------------
@@ -211,24 +197,36 @@ def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
             return attention.attention_heatmap(weights, rows, cols, title, cell_text=text, row_title=row_title, col_title="keys")
 
         return Prepared(name, v, data, draw)
-    if v["seed"] is None:
-        raise ParameterError(f"kind={v['kind']} takes its weights from the practice engine: give seed=N")
-    grid, rows_, cols_ = _grid_weights(v["seed"], v["kind"], v["variant"])
-    rows_ = rows_ or [str(i + 1) for i in range(len(grid))]
-    cols_ = cols_ or [str(j + 1) for j in range(len(grid[0]))]
-    data = {"weights": grid, "rows": rows_, "cols": cols_}
-    return Prepared(name, v, data, lambda: attention.attention_heatmap(grid, rows_, cols_, title))
+    item = _reasoning(v["seed"], v["kind"], v["variant"])
+    data = _item_data(item)
+    row_title, col_title = _AXES.get(item.kind, (None, None))
+
+    def draw_item() -> Figure:
+        return attention.attention_heatmap(
+            data["weights"], data["rows"], data["cols"], title,
+            cell_text=data["cells"], row_title=row_title, col_title=col_title,
+        )
+
+    return Prepared(name, v, data, draw_item)
 
 
 def _image(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
-    grid, _, _ = _grid_weights(v["seed"], "image_grid", v["variant"])
+    item = _reasoning(v["seed"], "image_grid", v["variant"])
+    data = _item_data(item)
+    grid = data["weights"]
     n = len(grid)
     size = v["image_size"]
     patch = v["patch"] or (size // n if size % n == 0 else None)
     if patch is None:
         raise ParameterError(f"image_size must be a multiple of the {n} patches per side of the weights, got {size}")
-    data = {"weights": grid}
-    return Prepared(name, v, data, lambda: attention.attention_image(grid, size, patch, v["seed"], title=v["title"] or None))
+
+    def draw_image() -> Figure:
+        # The engine's image_grid story: the upper half of the rows is sky (or wall).
+        return attention.attention_image(
+            grid, size, patch, v["seed"], word=data["word"], sky_rows=n // 2, title=v["title"] or None
+        )
+
+    return Prepared(name, v, data, draw_image)
 
 
 def _vit(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
@@ -266,7 +264,7 @@ FIGURES: dict[str, FigureSpec] = {
             "attention_heatmap",
             "Attention weights as a grid with the number in each cell",
             (
-                Param("kind", "attention", choices=("attention", "caption_words", "image_grid")),
+                Param("kind", "attention", choices=("attention",) + reasoning.KINDS),
                 _PROBLEM,
                 _SEED,
                 Param("n_queries", 1, *practice.N_QUERIES_RANGE),
