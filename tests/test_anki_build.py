@@ -154,3 +154,9 @@ def test_warns_when_new_content_would_not_be_newer(tmp_path, figure_cache, monke
     (warning,) = build(ROOT / "cards", out, 6, figure_cache, monkeypatch).warnings
     assert "not later than the previous build's" in warning
     assert build(ROOT / "cards", out, 7, figure_cache, monkeypatch, epoch=str(int(EPOCH) + 1)).warnings == []
+
+
+def test_any_engine_seed_builds(tmp_path, figure_cache, monkeypatch):
+    """Build seeds go up to 2**63; figures must not reject the large ones."""
+    report = build(ROOT / "cards", tmp_path / "big.apkg", 2**40 + 3, figure_cache, monkeypatch)
+    assert report.media >= 1 and report.seed == 2**40 + 3

@@ -12,8 +12,9 @@ from typing import Any
 
 from ..practice import attention as practice
 
-# The figure registry takes seeds below 2**31; larger build seeds are drawn uncached.
+# What the figure registry accepts; items beyond are drawn directly, uncached.
 _REGISTRY_SEED_MAX = 2**31 - 1
+_REGISTRY_VARIANT_MAX = 999
 
 
 class Figures:
@@ -36,21 +37,33 @@ class Figures:
     def reasoning_image(self, item: Any) -> bytes:
         """The attention map a reasoning note asks about.
 
-        ``image_grid`` items get the synthetic image lit by their weights (through
-        the cache the registry re-derives the weights from the item's seed and
-        variant with the same engine, so they are the ones the card asks about);
-        every other kind gets its weights as a heatmap with the printed numbers.
+        ``image_grid`` items get the synthetic image lit by their weights, every
+        other kind its weights as a heatmap with the printed numbers. Both go
+        through the figure registry, which re-derives the item from (seed, kind,
+        variant) with the same engine, so the figure shows the very map the card
+        asks about and a cached copy is reused.
         """
+        from ..figures import registry
         from ..figures.render import to_png
 
+        name = "attention_image" if item.kind == "image_grid" else "attention_heatmap"
+        params = {"seed": str(item.seed), "variant": str(item.variant)}
+        if name == "attention_heatmap":
+            params["kind"] = item.kind
+        if 0 <= item.seed <= _REGISTRY_SEED_MAX and 0 <= item.variant <= _REGISTRY_VARIANT_MAX:
+            if self._cache is not None:
+                return self._cache.render(name, params).png
+            return to_png(registry.draw(name, params))
+        return to_png(self._unregistered(item))
+
+    @staticmethod
+    def _unregistered(item: Any) -> Any:
+        # The registry caps seed and variant below what the practice engine takes
+        # (2**31 and 1,000 against 2**63 and 2**32); beyond them we call the drawing
+        # functions with the item's own data, as the registry does.
+        from ..figures.attention import attention_heatmap, attention_image
+
         if item.kind == "image_grid":
-            if self._cache is not None and 0 <= item.seed <= _REGISTRY_SEED_MAX:
-                return self._cache.render("attention_image", {"seed": str(item.seed), "variant": str(item.variant)}).png
-            from ..figures.attention import attention_image
-
-            return to_png(attention_image(item.weights, seed=item.seed % 2**32))
-        from ..figures.attention import attention_heatmap
-
-        return to_png(
-            attention_heatmap(item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text)
-        )
+            side = len(item.weights)
+            return attention_image(item.weights, seed=item.seed % 2**31, word=item.numbers.get("word"), sky_rows=side // 2)
+        return attention_heatmap(item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text)
