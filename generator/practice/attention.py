@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -296,11 +296,21 @@ class Display:
         return len(self.rows("query"))
 
     def rows(self, name: str) -> np.ndarray:
-        """A field as a 2-D array with one row per query (exp_sum as a column)."""
-        a = np.asarray(getattr(self, name), dtype=np.float64)
-        if name == "exp_sum":
-            return a.reshape(-1, 1)
-        return np.atleast_2d(a)
+        """A field as a 2-D array with one row per query (exp_sum as a column).
+
+        Returns a cached read-only array: the guarantees ask for the same fields many times.
+        """
+        return self._arrays[name]
+
+    @cached_property
+    def _arrays(self) -> dict[str, np.ndarray]:
+        out = {}
+        for name in ("query", "keys", "values", *ROUNDING):
+            a = np.asarray(getattr(self, name), dtype=np.float64)
+            a = a.reshape(-1, 1) if name == "exp_sum" else np.atleast_2d(a)
+            a.setflags(write=False)
+            out[name] = a
+        return out
 
     def fmt(self, value: float, step: str) -> str:
         """Format one number the way this display prints ``step``: a ROUNDING step, or
@@ -423,23 +433,32 @@ def consistent_at_display(p: Problem | Display) -> bool:
         return all(bool((np.abs(got - shown) <= _half_unit(step)).all()) for got, shown, step in checks)
 
 
-def broken_guarantees(p: Problem | Display, level: Level | str = "standard") -> list[str]:
-    """Names of the guarantees ``p`` breaks under ``level`` (empty when it is a valid drawn problem)."""
-    lv = LEVELS[level] if isinstance(level, str) else level
-    d = _shown(p)
-    checks = {
-        "all_finite": lambda: all_finite(d),
+def _checks(d: Display, lv: Level) -> dict[str, Callable[[], bool]]:
+    # Cheapest and most often failing first, for the early exit in draw().
+    return {
         "unique_leader": lambda: unique_leader(d, lv.margin, lv.max_lead),
         "no_extreme_weights": lambda: no_extreme_weights(d),
         "weights_sum_to_one": lambda: weights_sum_to_one(d),
         "output_not_a_value": lambda: output_not_a_value(d),
+        "all_finite": lambda: all_finite(d),
         "consistent_at_display": lambda: consistent_at_display(d),
     }
-    return [name for name, ok in checks.items() if not ok()]
 
 
-GUARANTEES = ("all_finite", "unique_leader", "no_extreme_weights", "weights_sum_to_one",
-              "output_not_a_value", "consistent_at_display")
+def broken_guarantees(p: Problem | Display, level: Level | str = "standard") -> list[str]:
+    """Names of the guarantees ``p`` breaks under ``level`` (empty when it is a valid drawn problem)."""
+    lv = LEVELS[level] if isinstance(level, str) else level
+    return [name for name, ok in _checks(_shown(p), lv).items() if not ok()]
+
+
+def meets_guarantees(p: Problem | Display, level: Level | str = "standard") -> bool:
+    """True when ``p`` keeps every guarantee under ``level``; stops at the first broken one."""
+    lv = LEVELS[level] if isinstance(level, str) else level
+    return all(ok() for ok in _checks(_shown(p), lv).values())
+
+
+GUARANTEES = ("unique_leader", "no_extreme_weights", "weights_sum_to_one", "output_not_a_value",
+              "all_finite", "consistent_at_display")
 
 
 # --- drawing ---------------------------------------------------------------
@@ -519,7 +538,7 @@ def draw(
             if q.tobytes() in seen:
                 continue  # already judged; the integer grid has only (2*span+1)**d_k rows
             seen.add(q.tobytes())
-            if _hopeless(q, k, level) or broken_guarantees(_make(q, k, v, seed, key, variant, level.name), level):
+            if _hopeless(q, k, level) or not meets_guarantees(_make(q, k, v, seed, key, variant, level.name), level):
                 if len(seen) == grid_size:
                     break  # every possible row tried: these keys cannot do it
                 continue

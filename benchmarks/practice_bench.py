@@ -1,0 +1,71 @@
+"""Practice generator benchmark: speed and peak memory for 10,000 drawn problems.
+
+    python benchmarks/practice_bench.py            # 10,000 problems per difficulty
+    python benchmarks/practice_bench.py --n 2000
+
+For each difficulty it times
+  * draw:  attention.draw for seeds 0..n-1 (every guarantee checked, redraws included);
+  * card:  draw + rounded + to_data + mistakes, what one practice card needs;
+and then, in a separate pass under tracemalloc (which slows Python down, so it is not
+timed), the peak of Python allocations while drawing n problems and keeping them all,
+as a deck build would. The process's peak resident set size is printed last.
+Matching and reasoning items are timed the same way for comparison.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.practice import attention, matching, reasoning  # noqa: E402
+
+
+def rate(label: str, n: int, make) -> None:
+    start = time.perf_counter()
+    for seed in range(n):
+        make(seed)
+    seconds = time.perf_counter() - start
+    print(f"  {label:<28} {n / seconds:>9,.0f} per second  ({seconds:.2f} s for {n:,})")
+
+
+def peak_kept(n: int, difficulty: str) -> float:
+    tracemalloc.start()
+    kept = [attention.draw(seed, difficulty=difficulty) for seed in range(n)]
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del kept
+    return peak / 2**20
+
+
+def card(seed: int, difficulty: str) -> None:
+    problem = attention.draw(seed, difficulty=difficulty)
+    attention.rounded(problem).text
+    attention.to_data(problem)
+    attention.mistakes(problem)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="problems per measurement (default 10,000)")
+    n = parser.parse_args().n
+    print(f"practice benchmark, {n:,} problems each (d_k = 2, 3 keys, 1 query)")
+    for difficulty in attention.DIFFICULTIES:
+        print(f"{difficulty}:")
+        rate("draw", n, lambda s: attention.draw(s, difficulty=difficulty))
+        rate("draw + display + data + slips", n, lambda s: card(s, difficulty))
+        print(f"  {'peak memory, all kept':<28} {peak_kept(n, difficulty):>9.1f} MiB (tracemalloc)")
+    print("other kinds:")
+    rate("matching.draw (n=4)", n, lambda s: matching.draw(s))
+    rate("reasoning.draw (any kind)", n, lambda s: reasoning.draw(s))
+    # ru_maxrss is in KiB on Linux (bytes on macOS).
+    scale = 2**20 if sys.platform == "darwin" else 2**10
+    print(f"peak resident set size of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
