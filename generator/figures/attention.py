@@ -410,7 +410,7 @@ def attention_image(
         t = style.text(ax, tx, ty, word, px=style.SMALL_PX, gid="image-subject-label")
         t.set_bbox({"boxstyle": "round,pad=0.2", "facecolor": style.PAPER, "edgecolor": style.INK, "linewidth": 1})
     r, c = np.unravel_index(int(np.argmax(w)), w.shape)
-    ax.add_patch(
+    ax.add_artist(
         Rectangle(
             (right_x + c * cell_side, y0 + side - (r + 1) * cell_side), cell_side, cell_side,
             facecolor="none", edgecolor=style.strong("weights"), linewidth=3, gid=f"attention-peak-{r}-{c}",

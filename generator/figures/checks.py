@@ -15,6 +15,14 @@ from matplotlib.transforms import Bbox
 TOLERANCE = 1.0
 
 
+def _laid_out(fig: Figure):
+    """An Agg renderer for ``fig`` after a layout pass. Pills and arrows settle
+    their positions at draw time; drawing without rasterizing is enough for that."""
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
 def _texts(fig: Figure) -> list[Text]:
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
@@ -36,13 +44,11 @@ def _extent(t: Text, renderer) -> Bbox:
 
 def layout_problems(fig: Figure) -> list[str]:
     """Human-readable descriptions of clipped, overlapping or spilling text; empty when clean."""
-    return _clipped_or_overlapping(fig) + overflowing_labels(fig)
+    renderer = _laid_out(fig)
+    return _clipped_or_overlapping(fig, renderer) + overflowing_labels(fig, renderer)
 
 
-def _clipped_or_overlapping(fig: Figure) -> list[str]:
-    FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    fig.draw(renderer)  # positions of some artists (pills, arrows) settle at draw time
+def _clipped_or_overlapping(fig: Figure, renderer) -> list[str]:
     width, height = fig.bbox.width, fig.bbox.height
     texts = _texts(fig)
     boxes = [_extent(t, renderer) for t in texts]
@@ -60,13 +66,11 @@ def _clipped_or_overlapping(fig: Figure) -> list[str]:
     return problems
 
 
-def overflowing_labels(fig: Figure) -> list[str]:
+def overflowing_labels(fig: Figure, renderer=None) -> list[str]:
     """Text centred in a box but wider or taller than it: a label spilling out."""
     from matplotlib.patches import FancyBboxPatch
 
-    FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    fig.draw(renderer)
+    renderer = renderer or _laid_out(fig)
     boxes = [p.get_window_extent(renderer) for p in fig.findobj(FancyBboxPatch) if p.get_visible()]
     problems = []
     for t in _texts(fig):

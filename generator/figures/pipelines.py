@@ -74,7 +74,7 @@ def _row(ax: Axes, kind: str, y: float, seed: int, index: int) -> None:
             for c in range(3):
                 style.cell(ax, fx - 1.5 * cell + c * cell, y + 0.5 * cell - r * cell, cell, cell, facecolor=style.fill("key"), edgecolor=style.edge("key"), linewidth=1.5, gid=f"{prefix}-grid-{r}-{c}")
         style.text(ax, fx, y - BOX_H / 2 - 16, "feature grid", px=style.SMALL_PX, gid=f"{prefix}-features-label")
-        ax.add_patch(
+        ax.add_artist(
             FancyArrowPatch((fx + 1.5 * cell + 4, y), (_edge("attention", -1) - 4, y), arrowstyle="-|>", mutation_scale=style.font(22), linewidth=2.2, color=style.FLOW, shrinkA=0, shrinkB=0, gid=f"{prefix}-arrow-features")
         )
         style.box(ax, COLUMNS["attention"][0], y, COLUMNS["attention"][1], BOX_H, "weights", "attention", px=style.TEXT_PX, gid=f"{prefix}-attention", label_gid=f"{prefix}-attention-label")

@@ -86,7 +86,7 @@ def _folded(ax: Axes, cx: float, T: int) -> None:
         [(cx + bw / 4, top), (cx + bw / 4, top + 36), (r + 44, top + 36), (r + 44, hy), (r, hy)],
         [MplPath.MOVETO] + [MplPath.LINETO] * 4,
     )
-    ax.add_patch(
+    ax.add_artist(
         FancyArrowPatch(
             path=loop,
             arrowstyle="-|>",

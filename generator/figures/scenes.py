@@ -90,7 +90,7 @@ def draw(ax: Axes, scene: Scene, x0: float, y0: float, side: float, gid: str = "
         return y0 + v * side
 
     clip = Rectangle((x0, y0), side, side, facecolor="none", edgecolor="none")
-    ax.add_patch(clip)
+    ax.add_artist(clip)
     patches = [
         Rectangle((x0, Y(scene.horizon)), side, side * (1 - scene.horizon), facecolor=SKY, edgecolor="none"),
         Rectangle((x0, y0), side, side * scene.horizon, facecolor=GROUND, edgecolor="none"),
@@ -110,7 +110,7 @@ def draw(ax: Axes, scene: Scene, x0: float, y0: float, side: float, gid: str = "
     patches += {"ball": _ball, "kite": _kite, "marker": _marker}[scene.shape](X, Y, side, scene)
     for i, p in enumerate(patches):
         p.set_gid(f"{gid}-{i}")
-        ax.add_patch(p)
+        ax.add_artist(p)
         p.set_clip_path(clip)  # the sun and crown may reach past the frame
     if scene.shape == "ball":
         # The stripe must stay inside the ball, not cut across the grass.

@@ -117,6 +117,8 @@ def canvas(width_px: float, height_px: float) -> tuple[Figure, Axes]:
     ax.set_xlim(0, width_px)
     ax.set_ylim(0, height_px)
     ax.set_axis_off()
+    # Limits are fixed above, so artists are added with add_artist: add_patch would
+    # recompute data limits for every patch, the slowest step of a drawing.
     return fig, ax
 
 
@@ -165,7 +167,7 @@ def box(
         linewidth=2,
         gid=gid,
     )
-    ax.add_patch(patch)
+    ax.add_artist(patch)
     if label:
         text(ax, cx, cy, label, px=px, gid=label_gid)
     return patch
@@ -186,7 +188,7 @@ def cell(
 ) -> Rectangle:
     """A plain rectangle with its lower left corner at (x, y): grids and heatmap cells."""
     patch = Rectangle((x, y), w, h, facecolor=facecolor, edgecolor=edgecolor, linewidth=linewidth, gid=gid, alpha=alpha)
-    ax.add_patch(patch)
+    ax.add_artist(patch)
     return patch
 
 
@@ -216,7 +218,7 @@ def arrow(
         gid=gid,
         joinstyle="miter",
     )
-    ax.add_patch(patch)
+    ax.add_artist(patch)
     return patch
 
 
