@@ -11,7 +11,6 @@ import json
 import math
 import os
 import re
-import shutil
 import tomllib
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,7 +112,8 @@ def builds(tmp_path_factory):
     out = tmp_path_factory.mktemp("apkg")
     cache = out / "figure-cache"
     first = build(out / "build1" / f"{LESSON}.apkg", SEED_1, MTIME_1, cache)
-    second = build(out / "build2" / f"{LESSON}.apkg", SEED_2, MTIME_2, cache)
+    # The second build draws its figures without a cache: both media paths get imported.
+    second = build(out / "build2" / f"{LESSON}.apkg", SEED_2, MTIME_2, None)
     return first, second
 
 
@@ -431,6 +431,11 @@ def test_reimport_updates_in_place_and_keeps_history(builds, tmp_path):
             for note in notes_of(col, type_name):
                 assert data_of(note)["seed"] == SEED_2, note["Key"]
         assert {u.id.nid for u in log.updated} >= set(col.find_notes(f'"note:{TYPE_ATTENTION}"'))
+        media_dir = Path(col.media.dir())
+        for type_name in (TYPE_ATTENTION, TYPE_REASONING):
+            for note in notes_of(col, type_name):
+                for name in col.media.files_in_str(note.mid, "\x1f".join(note.fields)):
+                    assert (media_dir / name).is_file(), name  # build 2's figures arrived too
         assert history(col, answered) == revlog
         assert {cid: (col.get_card(cid).type, col.get_card(cid).queue, col.get_card(cid).due) for cid in answered} == scheduling
     finally:

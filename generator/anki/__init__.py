@@ -15,13 +15,14 @@ The pipeline calls :func:`has_cards` and :func:`build_deck`.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BuildError
 from .cards import Flashcard, parse_cards
-from .deck import NoteSpec, assemble
+from .deck import MediaSource, NoteSpec, assemble
 from .flashcards import flashcard_notes
 from .package import build_mtime, previous_note_mtime, write_apkg
 from .settings import PracticeSettings, parse_settings
@@ -54,6 +55,11 @@ class DeckReport:
 class Sources:
     flashcards: list[Flashcard]
     practice: PracticeSettings
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _source_files(lesson: str, cards_dir: Path) -> list[Path]:
@@ -112,18 +118,20 @@ def build_deck(
 
 def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, seed: int, mtime: int | None = None) -> DeckReport:
     """Place ``notes`` in the lesson's decks and write the package (also used by the benchmark)."""
-    media: dict[str, bytes] = {}
+    media: dict[str, MediaSource] = {}
     for spec in notes:
-        for name, data in spec.media.items():
-            if media.setdefault(name, data) != data:
+        for name, source in spec.media.items():
+            # Names carry a digest of the content, so one name is one file; only
+            # two different in-memory payloads under one name would be a bug.
+            if isinstance(media.setdefault(name, source), bytes) and isinstance(source, bytes) and media[name] != source:
                 raise ValueError(f"two different media files are both named {name!r}")
     decks = assemble(lesson, title, notes)
     stamp = build_mtime() if mtime is None else mtime
     previous = previous_note_mtime(out_path)
-    old_bytes = out_path.read_bytes() if previous is not None and previous >= stamp else None
+    old_digest = _file_digest(out_path) if previous is not None and previous >= stamp else None
     size = write_apkg(out_path, decks, media, stamp)
     warnings = []
-    if old_bytes is not None and old_bytes != out_path.read_bytes():
+    if old_digest is not None and old_digest != _file_digest(out_path):
         warnings.append(
             f"{out_path}: notes carry modification time {stamp}, not later than the previous build's {previous}; "
             "learners who imported that build will not get the changes (raise SOURCE_DATE_EPOCH or unset it)"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Literal, Union
 
 import genanki
 
@@ -19,6 +20,8 @@ from .models import NoteType, stable_id
 
 TRACK = "Vision"
 Section = Literal["flashcards", "practice"]
+# A media file's bytes, or the file holding them (read when the package is written).
+MediaSource = Union[bytes, Path]
 SECTION_NAMES: dict[Section, str] = {"flashcards": "Flashcards", "practice": "Practice"}
 
 
@@ -31,7 +34,7 @@ class NoteSpec:
     guid: str
     section: Section
     tags: tuple[str, ...] = ()
-    media: dict[str, bytes] = field(default_factory=dict)  # flat name -> bytes, referenced by a field
+    media: dict[str, MediaSource] = field(default_factory=dict)  # flat name -> content, referenced by a field
 
     def field_list(self) -> list[str]:
         missing = [name for name in self.note_type.fields if name not in self.fields]

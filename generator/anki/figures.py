@@ -1,4 +1,4 @@
-"""PNG bytes of the figures a practice note shows, from ``generator.figures``.
+"""The PNGs of the figures a practice note shows, from ``generator.figures``.
 
 Drawing is the figures package's job; this adapter only names the figure for a
 problem and goes through the figure cache when the pipeline gives one, so a
@@ -7,6 +7,8 @@ directly (no SVG, which the cards do not use).
 """
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,23 @@ _REGISTRY_SEED_MAX = 2**31 - 1
 _REGISTRY_VARIANT_MAX = 999
 
 
+@dataclass(frozen=True)
+class Png:
+    """A figure's PNG: a digest of its bytes, and where the bytes are.
+
+    With a figure cache the bytes stay in the cache file and are read again only
+    when the package is written, so a 10,000-note build does not hold every
+    figure in memory at once.
+    """
+
+    digest: str
+    source: bytes | Path
+
+    @classmethod
+    def of(cls, data: bytes, path: Path | None = None) -> "Png":
+        return cls(hashlib.sha256(data).hexdigest(), path if path is not None and path.is_file() else data)
+
+
 class Figures:
     def __init__(self, cache_dir: Path | None = None):
         self._cache: Any = None
@@ -25,16 +44,20 @@ class Figures:
 
             self._cache = FigureCache(Path(cache_dir))
 
-    def attention_head(self, problem: practice.Problem, query: int = 0) -> bytes:
+    def _cached(self, name: str, params: dict[str, str], examples: dict[str, Any] | None = None) -> Png:
+        rendered = self._cache.render(name, params, examples)
+        return Png.of(rendered.png, self._cache.directory / f"{rendered.stem}.png")
+
+    def attention_head(self, problem: practice.Problem, query: int = 0) -> Png:
         """The head figure of this very problem (its q, K, V and rounded steps)."""
         if self._cache is not None:
-            return self._cache.render("attention_head", {"problem": "card", "query": str(query)}, {"card": problem}).png
+            return self._cached("attention_head", {"problem": "card", "query": str(query)}, {"card": problem})
         from ..figures.attention import attention_head
         from ..figures.render import to_png
 
-        return to_png(attention_head(problem, query))
+        return Png.of(to_png(attention_head(problem, query)))
 
-    def reasoning_image(self, item: Any) -> bytes:
+    def reasoning_image(self, item: Any) -> Png:
         """The attention map a reasoning note asks about.
 
         ``image_grid`` items get the synthetic image lit by their weights, every
@@ -52,9 +75,9 @@ class Figures:
             params["kind"] = item.kind
         if 0 <= item.seed <= _REGISTRY_SEED_MAX and 0 <= item.variant <= _REGISTRY_VARIANT_MAX:
             if self._cache is not None:
-                return self._cache.render(name, params).png
-            return to_png(registry.draw(name, params))
-        return to_png(self._unregistered(item))
+                return self._cached(name, params)
+            return Png.of(to_png(registry.draw(name, params)))
+        return Png.of(to_png(self._unregistered(item)))
 
     @staticmethod
     def _unregistered(item: Any) -> Any:

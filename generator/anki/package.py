@@ -7,7 +7,7 @@ Why not ``genanki.Package.write_to_file``:
 * it stamps entries with file mtimes, so equal inputs give different bytes.
 
 Here the collection is built in an in-memory SQLite database and serialized,
-media are passed as bytes, zip entries get one fixed date and deflate, and the
+media are passed as bytes or read from their files one at a time, zip entries get one fixed date and deflate, and the
 result goes to a temporary file beside the target that is renamed into place
 only once complete. An interrupted or failed build leaves the previous
 ``.apkg`` as it was and no temporary file behind.
@@ -99,7 +99,7 @@ def _entry(name: str, mtime: int) -> zipfile.ZipInfo:
     return info
 
 
-def write_apkg(out_path: Path, decks: Sequence[genanki.Deck], media: Mapping[str, bytes], mtime: int) -> int:
+def write_apkg(out_path: Path, decks: Sequence[genanki.Deck], media: Mapping[str, bytes | Path], mtime: int) -> int:
     """Write the package atomically; return its size in bytes.
 
     Media names must be flat (``x.png``): Anki stores ``data/x.png`` as ``x.png``
@@ -122,7 +122,8 @@ def write_apkg(out_path: Path, decks: Sequence[genanki.Deck], media: Mapping[str
                 # PNGs are already compressed; storing them saves build time for nothing lost.
                 info = _entry(str(i), mtime)
                 info.compress_type = zipfile.ZIP_STORED
-                archive.writestr(info, media[name])
+                source = media[name]
+                archive.writestr(info, source.read_bytes() if isinstance(source, Path) else source)
         os.chmod(tmp, 0o644)
         os.replace(tmp, out_path)
     except BaseException:

@@ -11,18 +11,18 @@ Identity: variant ``i`` of exercise ``key`` is the note with GUID
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, ParameterError
 from ..practice import attention
-from .deck import NoteSpec, note_guid
+from .deck import MediaSource, NoteSpec, note_guid
+from .figures import Png
 from .models import ATTENTION, MATCHING, REASONING
 from .markup import to_html
 from .render import fragment
@@ -53,7 +53,7 @@ def note_key(lesson: str, exercise: str, variant: int) -> str:
     return f"{lesson}/{exercise}/{variant + 1:02d}"
 
 
-def media_name(lesson: str, exercise: str, variant: int, png: bytes) -> str:
+def media_name(lesson: str, exercise: str, variant: int, png: Png) -> str:
     """A flat, content-addressed media name.
 
     Anki keeps the first file it sees under a name; a new build's figure under an
@@ -61,8 +61,7 @@ def media_name(lesson: str, exercise: str, variant: int, png: bytes) -> str:
     changes with the bytes avoids both. (Unused old figures are removed by
     Tools > Check Media.)
     """
-    digest = hashlib.sha256(png).hexdigest()[:12]
-    return f"{lesson}-{exercise}-{variant + 1:02d}-{digest}.png"
+    return f"{lesson}-{exercise}-{variant + 1:02d}-{png.digest[:12]}.png"
 
 
 def data_field(data: dict[str, Any]) -> str:
@@ -82,7 +81,7 @@ def _label(name: str, index: int | None = None) -> str:
 # --- attention head ----------------------------------------------------------------
 
 
-def attention_fields(lesson: str, problem: attention.Problem, figure_png: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
+def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png) -> tuple[dict[str, str], dict[str, MediaSource]]:
     """Every field of one attention practice note, and its media."""
     shown = attention.rounded(problem)
     text = shown.text
@@ -191,7 +190,7 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_png: bytes)
         "Figure": figure,
         "Data": data_field(data),
     }
-    return fields, {name: figure_png}
+    return fields, {name: figure_png.source}
 
 
 def _math(text: str) -> str:
@@ -226,7 +225,7 @@ def _hints(problem: attention.Problem) -> list[dict[str, str]]:
 
 
 def attention_notes(
-    lesson: str, settings: PracticeSettings, seed: int, figure: Callable[[attention.Problem], bytes]
+    lesson: str, settings: PracticeSettings, seed: int, figure: Callable[[attention.Problem], Png]
 ) -> list[NoteSpec]:
     cfg: AttentionSettings = settings.attention
     notes = []
@@ -261,7 +260,7 @@ def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache_dir
     """All practice notes of the lesson, attention first, in variant order."""
     from .figures import Figures
 
-    figures = Figures(cache_dir)
+    figures = Figures(cache_dir)  # lazily imports matplotlib on the first figure
     notes = attention_notes(lesson, settings, seed, figures.attention_head)
     notes += matching_notes(lesson, settings, seed)
     notes += reasoning_notes(lesson, settings, seed, figures.reasoning_image)
@@ -324,13 +323,13 @@ def matching_notes(lesson: str, settings: PracticeSettings, seed: int) -> list[N
 # --- attention-map reasoning -------------------------------------------------------------
 
 
-def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: bytes | None) -> tuple[dict[str, str], dict[str, bytes]]:
-    media: dict[str, bytes] = {}
+def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: Png | None) -> tuple[dict[str, str], dict[str, MediaSource]]:
+    media: dict[str, MediaSource] = {}
     image = ""
     if image_png is not None:
         name = media_name(lesson, REASONING_KEY, variant, image_png)
         image = fragment("figure", name=name, alt="The attention map this question is about")
-        media[name] = image_png
+        media[name] = image_png.source
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": REASONING_KEY, **_json_ready(item)}
     fields = {
         "Key": note_key(lesson, REASONING_KEY, variant),
@@ -343,7 +342,7 @@ def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png:
     return fields, media
 
 
-def reasoning_notes(lesson: str, settings: PracticeSettings, seed: int, image: Callable[[Any], bytes]) -> list[NoteSpec]:
+def reasoning_notes(lesson: str, settings: PracticeSettings, seed: int, image: Callable[[Any], Png]) -> list[NoteSpec]:
     cfg: ReasoningSettings = settings.reasoning
     if cfg.variants == 0:
         return []
