@@ -25,14 +25,22 @@ Display rounding (ROUNDING)
     amplifying their rounding; three on the weights keep sum_i w_i v_i within half
     a cent of the displayed output. Draws that still miss are redrawn.
 
-Guarantees of drawn problems, each a function below and all listed in GUARANTEES:
-    all_finite, unique_leader (lead >= Level.margin: 0.15 standard, 0.05 challenge),
-    no_extreme_weights (every weight in [0.01, 0.99], not all equal),
-    weights_sum_to_one (the displayed weights add up to 1.000),
-    output_not_a_value, consistent_at_display.
-``draw`` redraws up to MAX_TRIES times; parameter sets outside D_K_RANGE,
-N_KEYS_RANGE, N_QUERIES_RANGE, or a Level that cannot reach its margin, raise
-ParameterError naming the parameter and its allowed range.
+Guarantees of drawn problems, each a function below and all listed in GUARANTEES,
+judged on the displayed numbers and for every query:
+    unique_leader (top weight minus runner-up >= Level.margin: 0.15 standard,
+    0.05 challenge), no_extreme_weights (every weight in [0.01, 0.99], so none
+    reads as 0.00 or 1.00, and not all equal), weights_sum_to_one (the displayed
+    weights add up to 1.000), output_not_a_value, all_finite, consistent_at_display.
+``broken_guarantees`` names the ones a problem breaks. ``draw`` redraws (at most
+MAX_TRIES candidate query rows) until all hold.
+
+Parameters: d_k in D_K_RANGE = [2, 4], n_keys in N_KEYS_RANGE = [2, 4], n_queries in
+N_QUERIES_RANGE = [1, 3], variant >= 0, difficulty in DIFFICULTIES. Anything else, or a
+Level that cannot reach its margin, raises ParameterError naming the parameter and its
+allowed range.
+
+Shapes for templates: ``rounded`` and ``to_data`` give flat lists for the lesson's
+single query and one list per query otherwise (see ``Display``).
 """
 from __future__ import annotations
 
