@@ -46,6 +46,7 @@ _MODES = (
     _Mode(style.TEXT_PX, True, 110, 20, False),
     _Mode(style.TEXT_PX, True, 130, 22, True),
     _Mode(style.SMALL_PX, True, 120, 20, True),
+    _Mode(style.SMALL_PX, True, 80, 12, True),  # every step still shown, shorter bars
     _Mode(style.SMALL_PX, False, 110, 18, True),
     _Mode(style.SMALL_PX, False, 90, 12, True),
 )
