@@ -11,7 +11,9 @@ import json
 import math
 import os
 import re
+import sqlite3
 import tomllib
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -394,6 +396,15 @@ def test_reasoning_answers_agree_with_their_attention_maps(imported):
 # --- re-import: new numbers on the same notes, history kept --------------------------------------
 
 
+def package_fields(apkg: Path, tmp_path: Path) -> dict[str, list[str]]:
+    """guid -> fields as stored in a package, read with sqlite3 (not through anki)."""
+    db = tmp_path / f"{apkg.parent.name}.anki2"
+    with zipfile.ZipFile(apkg) as archive:
+        db.write_bytes(archive.read("collection.anki2"))
+    with sqlite3.connect(db) as conn:
+        return {guid: flds.split("\x1f") for guid, flds in conn.execute("select guid, flds from notes")}
+
+
 def answer_some_cards(col, count: int) -> list[int]:
     answered = []
     for deck_name in (FLASH_DECK, PRACTICE_DECK):
@@ -427,9 +438,11 @@ def test_reimport_updates_in_place_and_keeps_history(builds, tmp_path):
         assert not log.new and not log.conflicting
         assert sorted(col.find_notes("")) == notes_before
         assert len({col.get_note(n).guid for n in notes_before}) == len(notes_before)
+        shipped = package_fields(second.path, tmp_path)
         for type_name in (TYPE_ATTENTION, TYPE_MATCHING, TYPE_REASONING):
             for note in notes_of(col, type_name):
                 assert data_of(note)["seed"] == SEED_2, note["Key"]
+                assert note.fields == shipped[note.guid], note["Key"]  # every field, not only Data
         assert {u.id.nid for u in log.updated} >= set(col.find_notes(f'"note:{TYPE_ATTENTION}"'))
         media_dir = Path(col.media.dir())
         for type_name in (TYPE_ATTENTION, TYPE_REASONING):
