@@ -15,6 +15,7 @@ an unchanged seed costs.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -49,8 +50,9 @@ def _one_build(work: Path, notes: int) -> dict:
     report = build_deck(LESSON, TITLE, cards, work / "out" / f"{LESSON}.apkg", SEED, work / "cache")
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    digest = hashlib.sha256(report.path.read_bytes()).hexdigest()
     return {"notes": notes, "seconds": seconds, "peak_mib": peak_kib / 1024, "apkg_bytes": report.bytes,
-            "media": report.media, "path": str(report.path)}
+            "media": report.media, "path": str(report.path), "sha256": digest}
 
 
 def _one_import(apkg: Path, work: Path) -> dict:
@@ -95,7 +97,8 @@ def main() -> None:
             work = Path(tmp) / str(notes)
             cold = _child("--child-build", str(work), str(notes))
             warm = _child("--child-build", str(work), str(notes))
-            row = {"notes": notes, "cold": cold, "warm": warm}
+            # Same seed and SOURCE_DATE_EPOCH: the two builds must be byte-identical.
+            row = {"notes": notes, "cold": cold, "warm": warm, "identical": cold["sha256"] == warm["sha256"]}
             if notes == 1000:
                 import_dir = Path(tmp) / "import"
                 import_dir.mkdir()
@@ -105,7 +108,8 @@ def main() -> None:
             else:
                 line = (f"{notes:>6} practice notes: build {cold['seconds']:7.2f} s cold, {warm['seconds']:7.2f} s warm; "
                         f"peak {cold['peak_mib']:6.0f} MiB cold, {warm['peak_mib']:6.0f} MiB warm; "
-                        f".apkg {cold['apkg_bytes'] / 1e6:6.2f} MB, {cold['media']} figures")
+                        f".apkg {cold['apkg_bytes'] / 1e6:6.2f} MB, {cold['media']} figures; "
+                        f"{'identical' if row['identical'] else 'DIFFERENT'} bytes cold and warm")
                 if "import" in row:
                     line += f"; anki import {row['import']['seconds']:.2f} s ({row['import']['new_notes']} notes)"
                 print(line, flush=True)
