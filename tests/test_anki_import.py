@@ -349,7 +349,7 @@ def test_matching_notes_pair_every_task_with_the_right_architecture(imported):
             assert html.escape(task, quote=False) in question
         for architecture in data["architectures"]:
             assert html.escape(architecture, quote=False) in question
-        pairs = re.findall(r'<span class="task">(.*?)</span>: <b class="architecture">(?:[A-Z]\. )?(.*?)</b>', back)
+        pairs = re.findall(r'<span class="task">(.*?)</span><br><b class="architecture">(?:[A-Z]\. )?(.*?)</b>', back)
         assert [html.unescape(t) for t, _ in pairs] == data["tasks"]
         for task, architecture in pairs:
             assert html.unescape(architecture) == architecture_by_keywords(html.unescape(task)), task
