@@ -5,8 +5,6 @@ renamed into place, so a build that fails leaves the previous outputs as they we
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Callable
 
 from . import anki
 from .errors import BuildError
+from .files import write_atomic
 from .exercises import lesson_examples, template_context
 from .figures.cache import FigureCache
 from .figures.gallery import entries_from_dir, write_figure_files, write_gallery
@@ -36,19 +35,6 @@ class Options:
     html: bool = True
     cards: bool = True
     vendor_cache: Path | None = None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def find_lessons(slides_dir: Path, names: list[str]) -> list[Path]:

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import LESSON, ROOT, run_build
+from conftest import LESSON, run_build
 
 TINY = """\
 ---

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +18,7 @@ from typing import Any
 
 import matplotlib
 
+from ..files import write_atomic
 from . import registry, render
 
 KEY_LENGTH = 16  # hex digits: 64 bits, plenty for one lesson's few dozen figures
@@ -64,19 +63,6 @@ class Rendered:
     def stem(self) -> str:
         """File name without extension, as the pipeline and the gallery write it."""
         return f"{self.name}-{self.key}"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` so readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class FigureCache:
