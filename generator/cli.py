@@ -39,11 +39,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return practice_main(argv[1:])
 
+    from .anki.package import build_mtime
     from .build import Options, build
 
     args = _parser().parse_args(argv)
     if args.seed is not None and not 0 <= args.seed <= SEED_LIMIT:
         print(f"error: --seed must be from 0 to {SEED_LIMIT}, got {args.seed}", file=sys.stderr)
+        return 2
+    try:
+        build_mtime()  # a malformed SOURCE_DATE_EPOCH is a usage error, caught before any work
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     seed = secrets.randbelow(SEED_LIMIT) if args.seed is None else args.seed
     if args.seed is None and not args.quiet:

@@ -126,3 +126,9 @@ def test_same_seed_builds_are_byte_identical(built, tmp_path):
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file() and ".cache" not in p.parts)
     for rel in files:
         assert (built / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_malformed_source_date_epoch_is_a_usage_error(tmp_path):
+    done = run_build("--out", str(tmp_path), "--seed", "1", epoch="yesterday")
+    assert done.returncode == 2 and "SOURCE_DATE_EPOCH" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
