@@ -9,8 +9,8 @@ Each measurement runs in a fresh Python process, so peak memory (ru_maxrss) is
 that build's own and not the high-water mark of an earlier, larger one. The
 practice notes are attention practice notes (the heaviest kind: a figure each)
 added to the lesson's real flashcards. "cold" renders every figure; "warm" is
-the same build again with the figure cache filled, which is what a rebuild with
-an unchanged seed costs.
+the same build again with the figure cache filled (nothing drawn), which is what
+a rebuild with an unchanged seed costs.
 """
 from __future__ import annotations
 
@@ -46,13 +46,16 @@ def _one_build(work: Path, notes: int) -> dict:
     from generator.anki import build_deck
 
     cards = _cards_dir(work, notes)
+    cache = work / "cache"
+    before = len(list(cache.glob("*.png"))) if cache.is_dir() else 0
     started = time.perf_counter()
     report = build_deck(LESSON, TITLE, cards, work / "out" / f"{LESSON}.apkg", SEED, work / "cache")
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     digest = hashlib.sha256(report.path.read_bytes()).hexdigest()
+    drawn = len(list(cache.glob("*.png"))) - before
     return {"notes": notes, "seconds": seconds, "peak_mib": peak_kib / 1024, "apkg_bytes": report.bytes,
-            "media": report.media, "path": str(report.path), "sha256": digest}
+            "media": report.media, "path": str(report.path), "sha256": digest, "figures_drawn": drawn}
 
 
 def _one_import(apkg: Path, work: Path) -> dict:
@@ -97,6 +100,13 @@ def main() -> None:
             work = Path(tmp) / str(notes)
             cold = _child("--child-build", str(work), str(notes))
             warm = _child("--child-build", str(work), str(notes))
+            # The figure cache is keyed by the figure code too: if that code changed
+            # while the cold build ran (others working in the same tree), the first
+            # "warm" build redrew; measure again so warm means nothing drawn.
+            for _ in range(2):
+                if warm["figures_drawn"] == 0:
+                    break
+                warm = _child("--child-build", str(work), str(notes))
             # Same seed and SOURCE_DATE_EPOCH: the two builds must be byte-identical.
             row = {"notes": notes, "cold": cold, "warm": warm, "identical": cold["sha256"] == warm["sha256"]}
             if notes == 1000:
