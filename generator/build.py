@@ -5,6 +5,7 @@ renamed into place, so a build that fails leaves the previous outputs as they we
 """
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,8 +84,12 @@ def build_lesson(source: Path, options: Options, report: Report) -> list[Path]:
         # replaced so a bad card source leaves every earlier output untouched.
         t = time.perf_counter()
         apkg = options.out / "cards" / f"{lesson.name}.apkg"
-        anki.build_deck(lesson.name, lesson.title, options.cards_dir, apkg, options.seed, options.out / ".cache" / "figures")
+        deck_report = anki.build_deck(
+            lesson.name, lesson.title, options.cards_dir, apkg, options.seed, options.out / ".cache" / "figures"
+        )
         report(apkg, time.perf_counter() - t)
+        for warning in deck_report.warnings:
+            print(f"warning: {apkg}: {warning}", file=sys.stderr)
         written.append(apkg)
 
     t = time.perf_counter()
