@@ -1,41 +1,25 @@
 """The pipeline: source -> lesson model -> numbers and figures -> exporters -> files.
 
-Every output is computed in memory (or in a temporary file) before anything is
-renamed into place, so a build that fails leaves the previous outputs as they were.
+Every exporter returns its files in memory; they are written together, in one
+call, only once every lesson has been exported, so a build that fails leaves
+the previous outputs as they were.
 """
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from . import anki
+from .context import Context, Options
 from .errors import BuildError
-from .files import write_atomic
-from .exercises import lesson_examples, template_context
+from .exercises import lesson_examples
+from .exporters import EXPORTERS
 from .figures.cache import FigureCache
-from .figures.gallery import entries_from_dir, write_figure_files, write_gallery
-from .html import to_html
-from .notebook import notebook_bytes, to_notebook
+from .files import write_files
 from .source import read_lesson
-from .transform import transform
-from .vendor import ensure_assets
 
-ROOT = Path(__file__).resolve().parent.parent
-RISE_CSS = Path(__file__).parent / "templates" / "rise" / "deck.css"
-
-
-@dataclass
-class Options:
-    out: Path
-    seed: int
-    slides_dir: Path = ROOT / "slides"
-    cards_dir: Path = ROOT / "cards"
-    html: bool = True
-    cards: bool = True
-    vendor_cache: Path | None = None
+__all__ = ["Options", "build", "find_lessons"]
 
 
 def find_lessons(slides_dir: Path, names: list[str]) -> list[Path]:
@@ -59,60 +43,35 @@ def find_lessons(slides_dir: Path, names: list[str]) -> list[Path]:
 Report = Callable[[Path, float], None]
 
 
-def build_lesson(source: Path, options: Options, report: Report) -> list[Path]:
-    started = time.perf_counter()
-    lesson = read_lesson(source)
-    examples = lesson_examples(lesson)
-    context = template_context(lesson, examples)
-    cache = FigureCache(options.out / ".cache" / "figures")
-    deck = transform(lesson, context, examples, cache)
-    notebook = to_notebook(deck)
-    nb_data = notebook_bytes(deck)
-    outputs: list[tuple[Path, bytes, float]] = []
-    slides = options.out / "slides"
-    outputs.append((slides / f"{lesson.name}.ipynb", nb_data, time.perf_counter() - started))
-    # jupyterlab-rise loads <notebook>.css from beside the deck: projection-sized type.
-    outputs.append((slides / f"{lesson.name}.css", RISE_CSS.read_bytes(), 0.0))
-    if options.html:
-        t = time.perf_counter()
-        html = to_html(notebook, ensure_assets(options.vendor_cache))
-        outputs.append((slides / f"{lesson.name}.html", html.encode("utf-8"), time.perf_counter() - t))
-
-    written: list[Path] = []
-    if options.cards and anki.has_cards(lesson.name, options.cards_dir):
-        # The deck writes its own file atomically; it runs before the slides are
-        # replaced so a bad card source leaves every earlier output untouched.
-        t = time.perf_counter()
-        apkg = options.out / "cards" / f"{lesson.name}.apkg"
-        deck_report = anki.build_deck(
-            lesson.name, lesson.title, options.cards_dir, apkg, options.seed, options.out / ".cache" / "figures"
-        )
-        report(apkg, time.perf_counter() - t)
-        for warning in deck_report.warnings:
-            print(f"warning: {apkg}: {warning}", file=sys.stderr)
-        written.append(apkg)
-
-    t = time.perf_counter()
-    unique = list({(f.name, f.key): f for f in deck.figures}.values())
-    figure_files = write_figure_files(unique, options.out / "figures" / lesson.name)
-    for path in figure_files:
-        report(path, (time.perf_counter() - t) / max(len(figure_files), 1))
-    written += figure_files
-    for path, data, seconds in outputs:
-        write_atomic(path, data)
-        report(path, seconds)
-        written.append(path)
-    return written
-
-
 def build(names: list[str], options: Options, report: Report) -> list[Path]:
-    sources = find_lessons(options.slides_dir, names)
-    written: list[Path] = []
-    for source in sources:
-        written += build_lesson(source, options, report)
-    t = time.perf_counter()
-    # The gallery lists every lesson's figures found under OUT/figures, built now or before.
-    gallery = options.out / "figures" / "index.html"
-    write_gallery(entries_from_dir(options.out / "figures"), gallery)
-    report(gallery, time.perf_counter() - t)
-    return written + [gallery]
+    """Export every chosen lesson with every exporter not skipped, then write it all."""
+    exporters = [e for e in EXPORTERS if e.name not in options.skip]
+    cache = FigureCache(options.out / ".cache" / "figures")
+    files: dict[str, bytes | None] = {}
+    seconds: dict[str, float] = {}
+    for source in find_lessons(options.slides_dir, names):
+        started = time.perf_counter()
+        lesson = read_lesson(source)
+        ctx = Context(lesson, cache, options.seed, options, lesson_examples(lesson))
+        for exporter in exporters:
+            export = exporter.export(ctx)
+            # The first exporter also pays for reading the lesson and drawing its figures.
+            _timed(export.files, time.perf_counter() - started, files, seconds)
+            for warning in export.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            started = time.perf_counter()
+    for exporter in exporters:
+        started = time.perf_counter()
+        _timed(exporter.finish(options.out, files), time.perf_counter() - started, files, seconds)
+    written = write_files(options.out, files)
+    for path, rel in zip(written, files):
+        if files[rel] is not None:
+            report(path, seconds[rel])
+    return [path for path, rel in zip(written, files) if files[rel] is not None]
+
+
+def _timed(new: dict[str, bytes | None], spent: float, files: dict, seconds: dict) -> None:
+    """Add ``new`` to the build's files, sharing ``spent`` seconds among them."""
+    for rel, data in new.items():
+        files[rel] = data
+        seconds[rel] = spent / max(len(new), 1)

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 from .errors import BuildError
+from .exporters import EXPORTERS
+from .stamp import build_mtime
 
 SEED_LIMIT = 2**31 - 1
 
@@ -24,8 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson name (file stem in slides/, or a unique prefix such as 07)")
     parser.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)")
     parser.add_argument("--seed", type=int, metavar="N", help=f"seed for the practice numbers, 0..{SEED_LIMIT} (default: a fresh one, printed)")
-    parser.add_argument("--no-html", action="store_true", help="skip the offline reveal.js HTML")
-    parser.add_argument("--no-cards", action="store_true", help="skip the Anki deck")
+    for exporter in EXPORTERS:
+        if exporter.skippable:
+            parser.add_argument(f"--no-{exporter.name}", action="append_const", const=exporter.name, dest="skip", help=exporter.help)
     parser.add_argument("--slides-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cards-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="print errors only")
@@ -39,7 +42,6 @@ def main(argv: list[str] | None = None) -> int:
 
         return practice_main(argv[1:])
 
-    from .anki.package import build_mtime
     from .build import Options, build
 
     args = _parser().parse_args(argv)
@@ -47,18 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --seed must be from 0 to {SEED_LIMIT}, got {args.seed}", file=sys.stderr)
         return 2
     try:
-        build_mtime()  # a malformed SOURCE_DATE_EPOCH is a usage error, caught before any work
+        mtime = build_mtime()  # a malformed SOURCE_DATE_EPOCH is a usage error, caught before any work
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     seed = secrets.randbelow(SEED_LIMIT) if args.seed is None else args.seed
     if args.seed is None and not args.quiet:
         print(f"seed {seed} (drawn fresh; rebuild these numbers with --seed {seed})")
-    options = Options(out=args.out, seed=seed, html=not args.no_html, cards=not args.no_cards)
-    if args.slides_dir:
-        options.slides_dir = args.slides_dir
-    if args.cards_dir:
-        options.cards_dir = args.cards_dir
+    paths = {name: value for name in ("slides_dir", "cards_dir") if (value := getattr(args, name))}
+    options = Options(out=args.out, seed=seed, mtime=mtime, skip=frozenset(args.skip or ()), **paths)
 
     def report(path: Path, seconds: float) -> None:
         if not args.quiet:

@@ -49,5 +49,5 @@ def to_notebook(deck: Deck) -> nbformat.NotebookNode:
     return notebook
 
 
-def notebook_bytes(deck: Deck) -> bytes:
-    return (nbformat.writes(to_notebook(deck)) + "\n").encode("utf-8")
+def notebook_bytes(notebook: nbformat.NotebookNode) -> bytes:
+    return (nbformat.writes(notebook) + "\n").encode("utf-8")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,6 +20,7 @@ from .errors import BuildError, ParameterError
 from .figures.cache import FigureCache, Rendered
 from .model import DeckCell, Lesson
 from .practice.attention import Problem, fmt
+from .templating import environment
 
 _FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figure:(?P<name>[^)?\s]*)(?:\?(?P<query>[^)\s]*))?\)")
 
@@ -43,17 +43,8 @@ class Deck:
     figures: list[Rendered]
 
 
-LESSON_TEMPLATES = Path(__file__).parent / "templates" / "lesson"
-
-
 def _environment() -> jinja2.Environment:
-    # Strict: a misspelt variable must fail the build, not print an empty string.
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(LESSON_TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=False,
-    )
+    env = environment("lesson", autoescape=False, keep_trailing_newline=False)
     # Macros that lay out a worked head: {{ head.table(worked) }}, {{ head.scores(worked) }}, ...
     # One formatter for every number: {{ x | num('weights') }} prints as the cards do.
     env.filters["num"] = fmt

@@ -11,7 +11,8 @@ Modules, one concept each:
 * ``deck``       deck hierarchy, GUIDs, lesson order;
 * ``package``    the ``.apkg`` writer (atomic, reproducible).
 
-The pipeline calls :func:`has_cards` and :func:`build_deck`.
+The pipeline (``generator.exporters.cards``) calls :func:`has_cards` and
+:func:`package_lesson`; tools that want one deck file call :func:`build_deck`.
 """
 from __future__ import annotations
 
@@ -19,15 +20,21 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BuildError
 from .cards import Flashcard, parse_cards
 from .deck import MediaSource, NoteSpec, assemble
 from .flashcards import flashcard_notes
-from .package import build_mtime, previous_note_mtime, write_apkg
+from .package import apkg_bytes, previous_note_mtime, write_apkg
 from .settings import PracticeSettings, parse_settings
+from ..model import Lesson
+from ..stamp import build_mtime
 
-__all__ = ["DeckReport", "build_deck", "has_cards", "read_sources", "CARDS_SUFFIX", "PRACTICE_SUFFIX"]
+if TYPE_CHECKING:
+    from ..figures.cache import FigureCache
+
+__all__ = ["DeckReport", "build_deck", "package_lesson", "has_cards", "read_sources", "CARDS_SUFFIX", "PRACTICE_SUFFIX"]
 
 CARDS_SUFFIX = ".cards"
 PRACTICE_SUFFIX = ".practice.toml"
@@ -95,6 +102,31 @@ def read_sources(lesson: str, cards_dir: Path) -> Sources:
     return Sources(cards, settings)
 
 
+def lesson_notes(lesson: str, cards_dir: Path, seed: int, cache: "FigureCache | None") -> list[NoteSpec]:
+    """Every note of the lesson: flashcards from ``cards_dir``, practice drawn from ``seed``."""
+    from .practice import practice_notes  # imports numpy/matplotlib only when a deck is built
+
+    sources = read_sources(lesson, Path(cards_dir))
+    notes: list[NoteSpec] = flashcard_notes(lesson, sources.flashcards)
+    notes += practice_notes(lesson, sources.practice, seed, cache)
+    return notes
+
+
+def package_lesson(lesson: Lesson, cards_dir: Path, seed: int, cache: "FigureCache", mtime: int, previous: Path) -> tuple[bytes, DeckReport]:
+    """The pipeline's entry: the lesson's package as bytes, with its report.
+
+    ``previous`` is where the package is about to be written, read only to warn
+    when learners would not take the new notes.
+    """
+    notes = lesson_notes(lesson.name, cards_dir, seed, cache)
+    decks, media = _placed(lesson.name, lesson.title, notes)
+    data = apkg_bytes(decks, media, mtime)
+    old_stamp = previous_note_mtime(previous)
+    old_digest = _file_digest(previous) if old_stamp is not None else None
+    warnings = _stale_warnings(previous, mtime, old_stamp, old_digest, hashlib.sha256(data).hexdigest())
+    return data, _report(previous, notes, decks, media, len(data), mtime, seed, warnings)
+
+
 def build_deck(
     lesson: str,
     title: str,
@@ -105,19 +137,21 @@ def build_deck(
 ) -> DeckReport:
     """Read ``cards_dir/<lesson>.*``, draw practice from ``seed``, write ``out_path`` atomically.
 
+    For tools and tests that want one deck without a lesson build (the
+    benchmark's 10,000 notes are streamed to the file, never held in memory).
     Raises :class:`BuildError` (``file:line: message``) for a bad source; the
     previous ``out_path``, if any, is then left untouched.
     """
-    from .practice import practice_notes  # imports numpy/matplotlib only when a deck is built
+    cache = None
+    if cache_dir is not None:
+        from ..figures.cache import FigureCache
 
-    sources = read_sources(lesson, Path(cards_dir))
-    notes: list[NoteSpec] = flashcard_notes(lesson, sources.flashcards)
-    notes += practice_notes(lesson, sources.practice, seed, cache_dir)
+        cache = FigureCache(Path(cache_dir))
+    notes = lesson_notes(lesson, Path(cards_dir), seed, cache)
     return write_notes(lesson, title, notes, Path(out_path), seed)
 
 
-def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, seed: int, mtime: int | None = None) -> DeckReport:
-    """Place ``notes`` in the lesson's decks and write the package (also used by the benchmark)."""
+def _placed(lesson: str, title: str, notes: list[NoteSpec]) -> tuple[list, dict[str, MediaSource]]:
     media: dict[str, MediaSource] = {}
     for spec in notes:
         for name, source in spec.media.items():
@@ -125,17 +159,31 @@ def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, 
             # two different in-memory payloads under one name would be a bug.
             if isinstance(media.setdefault(name, source), bytes) and isinstance(source, bytes) and media[name] != source:
                 raise ValueError(f"two different media files are both named {name!r}")
-    decks = assemble(lesson, title, notes)
-    stamp = build_mtime() if mtime is None else mtime
-    previous = previous_note_mtime(out_path)
-    old_digest = _file_digest(out_path) if previous is not None and previous >= stamp else None
-    size = write_apkg(out_path, decks, media, stamp)
-    warnings = []
-    if old_digest is not None and old_digest != _file_digest(out_path):
-        warnings.append(
-            f"{out_path}: notes carry modification time {stamp}, not later than the previous build's {previous}; "
-            "learners who imported that build will not get the changes (raise SOURCE_DATE_EPOCH or unset it)"
-        )
+    return assemble(lesson, title, notes), media
+
+
+def _stale_warnings(path: Path, stamp: int, old_stamp: int | None, old_digest: str | None, new_digest: str) -> list[str]:
+    """Warn when changed notes ship under a time Anki will not treat as newer."""
+    if old_stamp is None or old_stamp < stamp or old_digest == new_digest:
+        return []
+    return [
+        f"{path}: notes carry modification time {stamp}, not later than the previous build's {old_stamp}; "
+        "learners who imported that build will not get the changes (raise SOURCE_DATE_EPOCH or unset it)"
+    ]
+
+
+def _report(path: Path, notes: list[NoteSpec], decks: list, media: dict, size: int, stamp: int, seed: int, warnings: list[str]) -> DeckReport:
     counts = Counter(spec.note_type.full_name for spec in notes)
     cards = sum(len(note.cards) for deck in decks for note in deck.notes)
-    return DeckReport(out_path, dict(counts), cards, len(media), size, stamp, seed, warnings)
+    return DeckReport(path, dict(counts), cards, len(media), size, stamp, seed, warnings)
+
+
+def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, seed: int, mtime: int | None = None) -> DeckReport:
+    """Place ``notes`` in the lesson's decks and write the package (also used by the benchmark)."""
+    decks, media = _placed(lesson, title, notes)
+    stamp = build_mtime() if mtime is None else mtime
+    old_stamp = previous_note_mtime(out_path)
+    old_digest = _file_digest(out_path) if old_stamp is not None else None
+    size = write_apkg(out_path, decks, media, stamp)
+    warnings = _stale_warnings(out_path, stamp, old_stamp, old_digest, _file_digest(out_path))
+    return _report(out_path, notes, decks, media, size, stamp, seed, warnings)

@@ -1,7 +1,7 @@
 """The PNGs of the figures a practice note shows, from ``generator.figures``.
 
 Drawing is the figures package's job; this adapter only names the figure for a
-problem and goes through the figure cache when the pipeline gives one, so a
+problem and goes through the build's one figure cache when given it, so a
 rebuild with the same seed draws nothing. Without a cache it draws the PNG
 directly (no SVG, which the cards do not use).
 """
@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..practice import attention as practice
+
+if TYPE_CHECKING:
+    from ..figures.cache import FigureCache
 
 # What the figure registry accepts; items beyond are drawn directly, uncached.
 _REGISTRY_SEED_MAX = 2**31 - 1
@@ -37,12 +40,8 @@ class Png:
 
 
 class Figures:
-    def __init__(self, cache_dir: Path | None = None):
-        self._cache: Any = None
-        if cache_dir is not None:
-            from ..figures.cache import FigureCache
-
-            self._cache = FigureCache(Path(cache_dir))
+    def __init__(self, cache: "FigureCache | None" = None):
+        self._cache = cache
 
     def _cached(self, name: str, params: dict[str, str], examples: dict[str, Any] | None = None) -> Png:
         rendered = self._cache.render(name, params, examples)

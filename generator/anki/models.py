@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import genanki
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "anki"
+from ..templating import template_path
+
 NAMESPACE = "seqvision-lessons"
 
 
@@ -90,7 +90,7 @@ HIDDEN_FIELDS = ("Data",)
 
 
 def template_text(name: str) -> str:
-    return (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+    return template_path("anki", name).read_text(encoding="utf-8")
 
 
 @cache

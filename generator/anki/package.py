@@ -7,48 +7,31 @@ Why not ``genanki.Package.write_to_file``:
 * it stamps entries with file mtimes, so equal inputs give different bytes.
 
 Here the collection is built in an in-memory SQLite database and serialized,
-media are passed as bytes or read from their files one at a time, zip entries get one fixed date and deflate, and the
-result goes to a temporary file beside the target that is renamed into place
-only once complete. An interrupted or failed build leaves the previous
-``.apkg`` as it was and no temporary file behind.
+media are passed as bytes or read from their files one at a time, and zip
+entries get one fixed date and deflate. The pipeline takes the bytes and writes
+them with the rest of the build; ``write_apkg`` streams a large package through
+the pipeline's atomic writer (``generator.files``), so an interrupted or failed
+build leaves the previous ``.apkg`` as it was and no temporary file behind.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import json
-import os
 import sqlite3
-import tempfile
 import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 
+from ..files import atomic_open
+from ..stamp import build_mtime  # noqa: F401  (its old home; tests and tools import it from here)
+
 # The oldest date a zip entry can hold.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def build_mtime(environ: Mapping[str, str] = os.environ) -> int:
-    """Modification time stamped on every note, card and note type, in whole seconds.
-
-    Anki's importer updates a note only if the package's note is newer *in whole
-    seconds* than the learner's copy, so a normal build uses the current time.
-    A reproducible build sets SOURCE_DATE_EPOCH (conventionally the last commit's
-    time) and gets identical bytes for the same seed; it still moves forward with
-    each new commit, which is when learners get a new deck.
-    """
-    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value:
-        try:
-            stamp = int(value)
-        except ValueError:
-            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}") from None
-        if stamp < 0:
-            raise ValueError(f"SOURCE_DATE_EPOCH must not be negative, not {stamp}")
-        return stamp
-    return int(time.time())
 
 
 def collection_bytes(decks: Sequence[genanki.Deck], mtime: int) -> bytes:
@@ -99,8 +82,8 @@ def _entry(name: str, mtime: int) -> zipfile.ZipInfo:
     return info
 
 
-def write_apkg(out_path: Path, decks: Sequence[genanki.Deck], media: Mapping[str, bytes | Path], mtime: int) -> int:
-    """Write the package atomically; return its size in bytes.
+def write_package(handle: BinaryIO, decks: Sequence[genanki.Deck], media: Mapping[str, bytes | Path], mtime: int) -> None:
+    """Write the package's zip into ``handle``.
 
     Media names must be flat (``x.png``): Anki stores ``data/x.png`` as ``x.png``
     and the card then shows a missing image.
@@ -110,23 +93,30 @@ def write_apkg(out_path: Path, decks: Sequence[genanki.Deck], media: Mapping[str
             raise ValueError(f"media file name must be flat, got {name!r}")
     collection = collection_bytes(decks, mtime)
     names = sorted(media)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
-            archive.writestr(_entry("collection.anki2", mtime), collection, compresslevel=6)
-            index = {str(i): name for i, name in enumerate(names)}
-            archive.writestr(_entry("media", mtime), json.dumps(index, sort_keys=True), compresslevel=6)
-            for i, name in enumerate(names):
-                # PNGs are already compressed; storing them saves build time for nothing lost.
-                info = _entry(str(i), mtime)
-                info.compress_type = zipfile.ZIP_STORED
-                source = media[name]
-                archive.writestr(info, source.read_bytes() if isinstance(source, Path) else source)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with zipfile.ZipFile(handle, "w") as archive:
+        archive.writestr(_entry("collection.anki2", mtime), collection, compresslevel=6)
+        index = {str(i): name for i, name in enumerate(names)}
+        archive.writestr(_entry("media", mtime), json.dumps(index, sort_keys=True), compresslevel=6)
+        for i, name in enumerate(names):
+            # PNGs are already compressed; storing them saves build time for nothing lost.
+            info = _entry(str(i), mtime)
+            info.compress_type = zipfile.ZIP_STORED
+            source = media[name]
+            archive.writestr(info, source.read_bytes() if isinstance(source, Path) else source)
+
+
+def apkg_bytes(decks: Sequence[genanki.Deck], media: Mapping[str, bytes | Path], mtime: int) -> bytes:
+    """The package in memory: what the pipeline's exporter returns for a lesson deck."""
+    buffer = io.BytesIO()
+    write_package(buffer, decks, media, mtime)
+    return buffer.getvalue()
+
+
+def write_apkg(out_path: Path, decks: Sequence[genanki.Deck], media: Mapping[str, bytes | Path], mtime: int) -> int:
+    """Write the package atomically, streaming media from their files; return its size in bytes.
+
+    Used for decks too large to hold in memory (the benchmark's 10,000 notes).
+    """
+    with atomic_open(out_path) as handle:
+        write_package(handle, decks, media, mtime)
     return out_path.stat().st_size

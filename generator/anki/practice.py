@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError, ParameterError
 from ..practice import attention
@@ -27,6 +27,9 @@ from .models import ATTENTION, MATCHING, REASONING
 from .markup import to_html
 from .render import fragment
 from .settings import AttentionSettings, MatchingSettings, PracticeSettings, ReasoningSettings, key_line
+
+if TYPE_CHECKING:
+    from ..figures.cache import FigureCache
 
 # Exercise keys: part of every practice note's GUID (never rename) and of the
 # seed stream the numbers are drawn from.
@@ -256,11 +259,14 @@ def _culprit(message: str) -> str:
 # --- practice as a whole ---------------------------------------------------------------
 
 
-def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache_dir: Path | None) -> list[NoteSpec]:
-    """All practice notes of the lesson, attention first, in variant order."""
+def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache: "FigureCache | None") -> list[NoteSpec]:
+    """All practice notes of the lesson, attention first, in variant order.
+
+    ``cache`` is the build's one figure cache; without it figures are drawn directly.
+    """
     from .figures import Figures
 
-    figures = Figures(cache_dir)  # lazily imports matplotlib on the first figure
+    figures = Figures(cache)  # lazily imports matplotlib on the first figure
     notes = attention_notes(lesson, settings, seed, figures.attention_head)
     notes += matching_notes(lesson, settings, seed)
     notes += reasoning_notes(lesson, settings, seed, figures.reasoning_image)

@@ -11,19 +11,12 @@ from typing import Any
 
 import jinja2
 
-from .models import TEMPLATE_DIR
+from ..templating import environment
 
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR / "fields"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,  # a misspelt variable is a bug, not an empty cell
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
+    return environment("anki/fields", autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
 
 
 def fragment(template: str, /, **context: Any) -> str:

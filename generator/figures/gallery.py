@@ -1,27 +1,27 @@
-"""Figure files on disk and the review gallery that lists them.
+"""Figure files and the review gallery that lists them.
 
-``write_figure_files`` writes each rendered figure as ``<name>-<key>.svg``,
-``.png`` and a ``.json`` note of its name and parameters, and removes figures
-of earlier builds from that folder, so it always holds exactly one lesson's
-current set. ``entries_from_dir`` reads those notes back for the gallery, which
-the pipeline writes after all lessons are built.
+``figure_files`` gives each rendered figure's ``<name>-<key>.svg``, ``.png``
+and a ``.json`` note of its name and parameters; ``stale_figures`` names the
+figure files of earlier builds in a lesson's folder, so the folder always holds
+exactly one lesson's current set. ``gallery_bytes`` reads the notes (on disk,
+overlaid with the ones a build is about to write) for the gallery, which the
+pipeline writes after all lessons are built.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
-import jinja2
-
-from .cache import Rendered, write_atomic
+from ..files import write_atomic, write_files
+from ..templating import environment
+from .cache import Rendered
 from .registry import FIGURES
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "figures"
 _FILE = re.compile(r"^(?P<name>[a-z_]+)-(?P<key>[0-9a-f]{16})\.(?P<ext>svg|png|json)$")
 
 
@@ -53,57 +53,88 @@ class GalleryEntry:
         return cls(rendered.name, dict(rendered.params), rendered.key, Path(svg), Path(png) if png else None, group, alt)
 
 
-def write_figure_files(rendered_list: Iterable[Rendered], out_dir: Path) -> list[Path]:
-    """Write every figure's SVG, PNG and JSON note into ``out_dir`` (atomically, file
-    by file) and delete figure files there that are not in ``rendered_list``.
-
-    Returns the paths written, three per figure, in order.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    keep: set[str] = set()
+def figure_files(rendered_list: Iterable[Rendered]) -> dict[str, bytes]:
+    """Every figure's SVG, PNG and JSON note, by file name, three per figure, in order."""
+    files: dict[str, bytes] = {}
     for order, r in enumerate(rendered_list):
-        keep.add(r.stem)
         # "order" keeps the lesson's sequence for the gallery; file names sort by figure name.
         note = json.dumps({"name": r.name, "key": r.key, "params": r.params, "order": order}, sort_keys=True, indent=1)
         for suffix, data in ((".svg", r.svg), (".png", r.png), (".json", note.encode() + b"\n")):
-            path = out_dir / f"{r.stem}{suffix}"
-            # Same key, same bytes: skip the write so file times show what changed.
-            if not (path.is_file() and path.read_bytes() == data):
-                write_atomic(path, data)
-            written.append(path)
-    for stale in sorted(out_dir.iterdir()):
-        m = _FILE.match(stale.name)
-        if m and m.group("name") in FIGURES and f"{m.group('name')}-{m.group('key')}" not in keep:
-            stale.unlink()
+            files[f"{r.stem}{suffix}"] = data
+    return files
+
+
+def stale_figures(folder: Path, keep: Iterable[str]) -> list[str]:
+    """Names of figure files in ``folder`` whose figure is not among ``keep`` (file names)."""
+    stems = {Path(name).stem for name in keep}
+    if not Path(folder).is_dir():
+        return []
+    stale = []
+    for path in sorted(Path(folder).iterdir()):
+        m = _FILE.match(path.name)
+        if m and m.group("name") in FIGURES and f"{m.group('name')}-{m.group('key')}" not in stems:
+            stale.append(path.name)
+    return stale
+
+
+def write_figure_files(rendered_list: Iterable[Rendered], out_dir: Path) -> list[Path]:
+    """Write every figure's SVG, PNG and JSON note into ``out_dir`` and delete figure
+    files there that are not in ``rendered_list``.
+
+    Returns the paths written, three per figure, in order.
+    """
+    files: dict[str, bytes | None] = dict(figure_files(rendered_list))
+    written = [Path(out_dir) / name for name in files]
+    files.update({name: None for name in stale_figures(out_dir, files)})
+    write_files(Path(out_dir), files)
     return written
+
+
+def _entries(root: Path, files: Mapping[str, bytes | Path | None]) -> list[GalleryEntry]:
+    """Gallery entries from ``files``: names relative to ``root`` (``<lesson>/<file>``),
+    each with its bytes, the path to read them from, or None for a file going away."""
+    found: list[tuple[str, int, GalleryEntry]] = []
+    for rel in sorted(files):
+        lesson, _, name = rel.partition("/")
+        source = files[rel]
+        if source is None or "/" in name or not _FILE.match(name) or not name.endswith(".json"):
+            continue
+        meta = json.loads(source.read_bytes() if isinstance(source, Path) else source)
+        stem = name[: -len(".json")]
+        svg, png = f"{lesson}/{stem}.svg", f"{lesson}/{stem}.png"
+        if files.get(svg) is not None:
+            has_png = files.get(png) is not None
+            entry = GalleryEntry(meta["name"], meta["params"], meta["key"], root / svg, root / png if has_png else None, lesson)
+            found.append((lesson, int(meta.get("order", 0)), entry))
+    return [entry for _, _, entry in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def _on_disk(root: Path) -> dict[str, Path]:
+    return {p.relative_to(root).as_posix(): p for p in sorted(Path(root).glob("*/*")) if p.is_file()}
 
 
 def entries_from_dir(root: Path) -> list[GalleryEntry]:
     """Gallery entries for every figure note under ``root`` (one folder per lesson)."""
-    found: list[tuple[str, int, GalleryEntry]] = []
-    for note in sorted(Path(root).glob("*/*.json")):
-        if not _FILE.match(note.name):
-            continue
-        meta = json.loads(note.read_text(encoding="utf-8"))
-        svg, png = note.with_suffix(".svg"), note.with_suffix(".png")
-        if svg.is_file():
-            entry = GalleryEntry(meta["name"], meta["params"], meta["key"], svg, png if png.is_file() else None, note.parent.name)
-            found.append((note.parent.name, int(meta.get("order", 0)), entry))
-    return [entry for _, _, entry in sorted(found, key=lambda f: (f[0], f[1]))]
+    return _entries(Path(root), _on_disk(root))
+
+
+def gallery_bytes(out: Path, folder: str, pending: Mapping[str, bytes | None]) -> bytes:
+    """The gallery page ``<folder>/index.html`` as it will be once ``pending`` (paths
+    relative to ``out``) is written over what ``out/<folder>`` holds now."""
+    root = Path(out) / folder
+    files: dict[str, bytes | Path | None] = dict(_on_disk(root))
+    prefix = f"{folder}/"
+    files.update({rel[len(prefix):]: data for rel, data in pending.items() if rel.startswith(prefix)})
+    page = root / "index.html"
+    return render_gallery(_entries(root, files), page).encode("utf-8")
 
 
 GalleryItem = Union[GalleryEntry, tuple[Rendered, Sequence[Path]]]
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,  # parameters include free text (titles)
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    # Autoescaped: parameters include free text (titles).
+    return environment("figures", autoescape=True, keep_trailing_newline=True)
 
 
 def _href(target: Path, page: Path) -> str:

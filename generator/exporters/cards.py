@@ -1,0 +1,16 @@
+"""Output: ``cards/<lesson>.apkg``, the Anki deck (only for lessons with card sources)."""
+from __future__ import annotations
+
+from .. import anki
+from ..context import Context
+from . import Export
+
+
+def export(ctx: Context) -> Export:
+    if not anki.has_cards(ctx.lesson.name, ctx.options.cards_dir):
+        return Export()
+    rel = f"cards/{ctx.lesson.name}.apkg"
+    data, report = anki.package_lesson(
+        ctx.lesson, ctx.options.cards_dir, ctx.seed, ctx.cache, ctx.options.mtime, ctx.options.out / rel
+    )
+    return Export({rel: data}, report.warnings)

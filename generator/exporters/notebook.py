@@ -1,0 +1,18 @@
+"""Output: the RISE notebook ``slides/<lesson>.ipynb`` and the stylesheet beside it."""
+from __future__ import annotations
+
+from ..context import Context
+from ..notebook import notebook_bytes
+from ..templating import template_path
+from . import Export
+
+
+def export(ctx: Context) -> Export:
+    stem = f"slides/{ctx.lesson.name}"
+    return Export(
+        {
+            f"{stem}.ipynb": notebook_bytes(ctx.notebook),
+            # jupyterlab-rise loads <notebook>.css from beside the deck: projection-sized type.
+            f"{stem}.css": template_path("rise", "deck.css").read_bytes(),
+        }
+    )

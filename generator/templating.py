@@ -1,0 +1,28 @@
+"""Where the template files live, and the one way jinja2 environments are made."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def template_path(*parts: str) -> Path:
+    """A file or folder under ``generator/templates/``."""
+    return TEMPLATES.joinpath(*parts)
+
+
+def environment(folder: str, *, autoescape: bool, **options: Any) -> jinja2.Environment:
+    """An environment loading from ``generator/templates/<folder>``.
+
+    Always strict: a misspelt name fails the build instead of printing an
+    empty string. ``options`` are jinja2's own (whitespace handling).
+    """
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_path(folder)),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        **options,
+    )
