@@ -41,7 +41,4 @@ def template_context(lesson: Lesson, examples: dict[str, attention.Problem]) -> 
 
 
 def _meta_line(lesson: Lesson) -> int:
-    for number, text in enumerate(lesson.path.read_text(encoding="utf-8").split("\n"), start=1):
-        if "worked_example" in text:
-            return number
-    return 1
+    return lesson.metadata_lines.get("worked_example", 1)

@@ -34,6 +34,8 @@ class Lesson:
     title: str
     metadata: dict[str, Any]  # the `lesson:` block of the front matter
     cells: list[DeckCell] = field(default_factory=list)
+    # Source line of each key of the `lesson:` block, for errors found in later stages.
+    metadata_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def slide_count(self) -> int:

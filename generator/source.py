@@ -205,4 +205,18 @@ def read_lesson(path: str | Path) -> Lesson:
     title = meta.get("title") or next(
         (c.source.split("\n")[0].lstrip("# ").strip() for c in cells if c.source.startswith("# ")), path.stem
     )
-    return Lesson(name=path.stem, path=path, title=str(title), metadata=meta, cells=cells)
+    return Lesson(
+        name=path.stem, path=path, title=str(title), metadata=meta, cells=cells,
+        metadata_lines=_key_lines(lines[:header_end], meta),
+    )
+
+
+def _key_lines(header: list[str], meta: dict) -> dict[str, int]:
+    """The first front-matter line naming each key (the YAML loader keeps no positions)."""
+    start = next((n for n, text in enumerate(header) if re.match(r"\s*lesson\s*:", text)), 0)
+    found: dict[str, int] = {}
+    for key in meta:
+        pattern = re.compile(rf"[\s{{,]{re.escape(str(key))}\s*:")
+        lines = enumerate(header[start:], start=start + 1)
+        found[key] = next((n for n, text in lines if pattern.search(" " + text)), start + 1)
+    return found

@@ -83,6 +83,9 @@ BROKEN = [
     ("jinja syntax", TINY.replace("{{ 1 + 1 }}", "{{ 1 + }}"), "{{ 1 + }}", "template error"),
     ("unknown figure", TINY.replace("figure:rnn?T=3", "figure:rnnn?T=3"), "figure:rnnn", "unknown figure"),
     ("bad figure parameter", TINY.replace("figure:rnn?T=3", "figure:rnn?T=0"), "figure:rnn?T=0", "T"),
+    # The line comes from the lesson model (front-matter positions kept by the parser).
+    ("bad worked example", TINY.replace("  lesson: {title: Tiny}\n", "  lesson:\n    title: Tiny\n    worked_example:\n      seed: -1\n"),
+     "    worked_example:", "worked_example"),
 ]
 
 
