@@ -32,8 +32,6 @@ def to_notebook(deck: Deck) -> nbformat.NotebookNode:
             nb_cell = new_code_cell(cell.source, metadata=metadata)
         else:
             nb_cell = new_markdown_cell(cell.source, metadata=metadata)
-            if cell.attachments:
-                nb_cell["attachments"] = cell.attachments
         # ids from position keep rebuilds byte-identical (nbformat draws random ones)
         nb_cell["id"] = f"cell-{len(cells):03d}"
         cells.append(nb_cell)

@@ -1,16 +1,16 @@
-"""Stage three: render each cell's jinja2 text and turn figure references into attachments.
+"""Stage three: render each cell's jinja2 text and draw the figures it asks for.
 
 A figure is asked for with Markdown image syntax, so the source reads naturally::
 
     ![An RNN unrolled over five steps](figure:rnn?T=5&pattern=one-to-many)
 
-The build draws it and attaches the SVG to the cell: the notebook stays one file.
+The build draws it and puts the SVG inline as a data URI: the notebook stays one file.
 """
 from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -31,12 +31,11 @@ class RenderedCell:
     source: str
     slide_type: str
     line: int
-    attachments: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
 class Deck:
-    """A lesson ready to export: final text, figures attached."""
+    """A lesson ready to export: final text, figures inline."""
 
     lesson: Lesson
     cells: list[RenderedCell]
@@ -74,11 +73,9 @@ def render_text(env: jinja2.Environment, cell: DeckCell, context: dict[str, Any]
         raise BuildError(f"template error: {message}", lesson.path, cell.line + offset - 1) from None
 
 
-def attach_figures(
+def inline_figures(
     text: str, cell: DeckCell, lesson: Lesson, cache: FigureCache, examples: dict[str, Problem], figures: list[Rendered]
-) -> tuple[str, dict[str, dict[str, str]]]:
-    attachments: dict[str, dict[str, str]] = {}
-
+) -> str:
     def replace(match: re.Match) -> str:
         line = cell.line + text.count("\n", 0, match.start())
         params = dict(parse_qsl(match.group("query") or "", keep_blank_values=True))
@@ -92,7 +89,7 @@ def attach_figures(
         data = base64.b64encode(rendered.svg).decode("ascii")
         return f"![{match.group('alt')}](data:image/svg+xml;base64,{data})"
 
-    return _FIGURE.sub(replace, text), attachments
+    return _FIGURE.sub(replace, text)
 
 
 def transform(lesson: Lesson, context: dict[str, Any], examples: dict[str, Problem], cache: FigureCache) -> Deck:
@@ -101,8 +98,7 @@ def transform(lesson: Lesson, context: dict[str, Any], examples: dict[str, Probl
     figures: list[Rendered] = []
     for cell in lesson.cells:
         text = render_text(env, cell, context, lesson)
-        attachments: dict[str, dict[str, str]] = {}
         if cell.kind == "markdown":
-            text, attachments = attach_figures(text, cell, lesson, cache, examples, figures)
-        cells.append(RenderedCell(cell.kind, text, cell.slide_type, cell.line, attachments))
+            text = inline_figures(text, cell, lesson, cache, examples, figures)
+        cells.append(RenderedCell(cell.kind, text, cell.slide_type, cell.line))
     return Deck(lesson, cells, figures)

@@ -8,7 +8,7 @@ reader sees, and converted to points only where matplotlib wants points.
 Design size and display size agree when the figure is shown at most
 ``DISPLAY_WIDTH_PX`` wide and ``DISPLAY_HEIGHT_PX`` tall (a 1280x720 slide with
 a title above the figure). Every canvas stays inside that box, so no text shrinks
-below ``MIN_TEXT_PX`` on a projector; ``tests/test_figures_style.py`` checks it on
+below ``MIN_TEXT_PX`` on a projector; ``tests/test_figures_layout.py`` checks it on
 the rendered SVG rather than trusting these constants.
 """
 from __future__ import annotations
