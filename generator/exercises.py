@@ -14,6 +14,7 @@ from typing import Any
 from .errors import BuildError, ParameterError
 from .model import Lesson
 from .practice import attention
+from .practice.steps import worked_steps
 
 
 def lesson_examples(lesson: Lesson) -> dict[str, attention.Problem]:
@@ -33,7 +34,8 @@ def template_context(lesson: Lesson, examples: dict[str, attention.Problem]) -> 
     """What jinja2 sees in the lesson's cells."""
     context: dict[str, Any] = {"lesson": lesson.metadata, "title": lesson.title}
     for name, problem in examples.items():
-        context[name] = attention.rounded(problem)
+        # A lesson's named example has one query: the template gets that query's steps.
+        context[name] = worked_steps(problem)[0]
         context[f"{name}_problem"] = problem
         context[f"{name}_mistakes"] = attention.mistakes(problem)
     context["rounding"] = attention.ROUNDING

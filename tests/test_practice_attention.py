@@ -203,11 +203,11 @@ def test_fmt_agrees_with_decimal_rounding(x, step):
     assert attention.fmt(x, step) == dec_text(x, DECIMALS[step])
 
 
-def test_display_shapes_one_query_flat_several_nested():
+def test_display_keeps_one_row_per_query_however_many():
     one = attention.rounded(attention.draw(4))
-    assert isinstance(one.query[0], float) and isinstance(one.weights[0], float)
-    assert isinstance(one.exp_sum, float) and one.most_attended == [one.weights.index(max(one.weights))]
-    assert isinstance(one.keys[0], list) and isinstance(one.text["weights"][0], str)
+    assert isinstance(one.query[0][0], float) and isinstance(one.weights[0][0], float) and len(one.query) == 1
+    assert isinstance(one.exp_sum[0], float) and one.most_attended == [[one.weights[0].index(max(one.weights[0]))]]
+    assert isinstance(one.keys[0], list) and isinstance(one.text["weights"][0][0], str)
     many = attention.rounded(attention.draw(4, n_queries=2))
     assert len(many.query) == 2 and isinstance(many.weights[0], list) and len(many.exp_sum) == 2
     assert len(many.text["weights"]) == 2 and isinstance(many.text["weights"][0][0], str)
@@ -216,12 +216,12 @@ def test_display_shapes_one_query_flat_several_nested():
 
 def test_inputs_print_on_their_grid():
     std = attention.rounded(attention.draw(4)).text
-    assert all("." not in t for t in std["query"] + sum(std["keys"], []) + sum(std["values"], []))
+    assert all("." not in t for t in std["query"][0] + sum(std["keys"], []) + sum(std["values"], []))
     hard = attention.rounded(attention.draw(4, difficulty="challenge")).text
-    assert all(len(t.split(".")[1]) == 1 for t in hard["query"] + sum(hard["keys"], []))
+    assert all(len(t.split(".")[1]) == 1 for t in hard["query"][0] + sum(hard["keys"], []))
     assert all("." not in t for t in sum(hard["values"], []))  # values stay integers
     typed = attention.rounded(attention.Problem.given([1, 0.25], [[1, 0], [0, 1]], [[1, 2], [3, 4]])).text
-    assert typed["query"] == ["1", "0.25"]
+    assert typed["query"] == [["1", "0.25"]]
 
 
 # --- named slips -------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_mistakes_match_the_slips_done_by_hand(seed):
 def test_mistakes_of_a_head_with_tied_scores_share_the_argmax():
     problem = attention.Problem.given([1, 0], [[1, 0], [0, 1], [1, 1]], [[2, 0], [0, 2], [4, 4]])
     slip = attention.mistakes(problem)["argmax"]
-    assert slip.weights == [0.5, 0.0, 0.5] and slip.output == [3.0, 2.0]
+    assert slip.weights == [[0.5, 0.0, 0.5]] and slip.output == [[3.0, 2.0]]
 
 
 def test_explanations_name_the_slip():
@@ -311,9 +311,9 @@ def test_worked_example_is_the_clean_board_example():
     assert problem.values.tolist() == [[3.0, 1.0], [1.0, 2.0], [3.0, 2.0]]
     (ref,) = ref_head(problem.query.tolist(), problem.keys.tolist(), problem.values.tolist())
     text = attention.rounded(problem).text
-    assert text["scores"] == [dec_text(x, 2) for x in ref["scores"]] == ["3.00", "2.00", "0.00"]
-    assert text["weights"] == [dec_text(x, 3) for x in ref["weights"]]
-    assert text["output"] == [dec_text(x, 2) for x in ref["output"]]
+    assert text["scores"][0] == [dec_text(x, 2) for x in ref["scores"]] == ["3.00", "2.00", "0.00"]
+    assert text["weights"][0] == [dec_text(x, 3) for x in ref["weights"]]
+    assert text["output"][0] == [dec_text(x, 2) for x in ref["output"]]
     w = sorted(ref["weights"], reverse=True)
     assert w[0] - w[1] > 0.25 and w[1] - w[2] > 0.1  # one clear winner, no near-ties
     assert all(slip.differs for slip in attention.mistakes(problem).values())

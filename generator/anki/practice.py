@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError, ParameterError
 from ..practice import attention
+from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource, NoteSpec, note_guid
 from .figures import Png
 from .models import ATTENTION, MATCHING, REASONING
@@ -86,79 +86,49 @@ def _label(name: str, index: int | None = None) -> str:
 
 def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png) -> tuple[dict[str, str], dict[str, MediaSource]]:
     """Every field of one attention practice note, and its media."""
-    shown = attention.rounded(problem)
-    text = shown.text
-    single = shown.n_queries == 1
-    n_keys = len(shown.keys)
-    d_k = shown.d_k
-
-    def per_query(name: str) -> list:
-        value = text[name]
-        return [value] if single else value
+    views = worked_steps(problem)
+    first = views[0]
+    single = first.n_queries == 1
+    n_keys = len(first.keys)
+    d_k = first.d_k
 
     q_label = (lambda j: _label("q")) if single else (lambda j: _label("q", j + 1))
-    query_rows = [{"label": q_label(j), "cells": row} for j, row in enumerate(per_query("query"))]
-    key_rows = [{"label": _label("k", i + 1), "cells": row} for i, row in enumerate(text["keys"])]
-    value_rows = [{"label": _label("v", i + 1), "cells": row} for i, row in enumerate(text["values"])]
+    query_rows = [{"label": q_label(v.index), "cells": v.query} for v in views]
+    key_rows = [{"label": _label("k", i + 1), "cells": row} for i, row in enumerate(first.keys)]
+    value_rows = [{"label": _label("v", i + 1), "cells": row} for i, row in enumerate(first.values)]
 
     inputs = fragment("attention_inputs", d_k=d_k, query_rows=query_rows, key_rows=key_rows, value_rows=value_rows)
-    task = fragment("attention_task", n_queries=shown.n_queries, n_keys=n_keys, d_k=d_k, rounding=attention.ROUNDING)
+    task = fragment("attention_task", n_queries=first.n_queries, n_keys=n_keys, d_k=d_k, rounding=attention.ROUNDING)
 
     key_header = [_label("k", i + 1) for i in range(n_keys)]
-    sqrt_text = attention.fmt(math.sqrt(d_k), "scaled")
 
-    def rows(name: str) -> list[dict[str, Any]]:
-        return [{"label": q_label(j), "cells": cells} for j, cells in enumerate(per_query(name))]
-
-    def products(j: int) -> list[str]:
+    def products(v: QuerySteps) -> list[str]:
         # The arithmetic of each score, so a learner can find which product went wrong.
-        q = per_query("query")[j]
-        out = []
-        for i in range(n_keys):
-            terms = " + ".join(f"({a})({b})" for a, b in zip(q, text["keys"][i]))
-            out.append(f"{terms} = {per_query('scores')[j][i]}")
-        return out
+        scores = v.step("scores").cells
+        return [
+            " + ".join(f"({a})({b})" for a, b in zip(v.query, v.keys[i])) + f" = {scores[i]}" for i in range(n_keys)
+        ]
 
-    sums = per_query("exp_sum")
-    steps = [
-        {
-            "name": "scores",
-            "title": r"Scores \(s_i = q \cdot k_i\):",
-            "note": "; ".join(p for j in range(shown.n_queries) for p in products(j)),
-            "header": key_header,
-            "rows": rows("scores"),
-        },
-        {
-            "name": "scaled",
-            "title": rf"Scale: divide by \(\sqrt{{{d_k}}} \approx {sqrt_text}\):",
-            "note": "",
-            "header": key_header,
-            "rows": rows("scaled"),
-        },
-        {
-            "name": "exp",
-            "title": r"Exponentials \(e^{s_i / \sqrt{d_k} }\) and their sum:",
-            "note": "",
-            "header": [*key_header, "sum"],
-            "rows": [
-                {"label": q_label(j), "cells": [*cells, sums[j]]} for j, cells in enumerate(per_query("exp"))
-            ],
-        },
-        {
-            "name": "weights",
-            "title": r"Softmax: each exponential over the sum gives the weights \(w_i\):",
-            "note": "",
-            "header": key_header,
-            "rows": rows("weights"),
-        },
-        {
-            "name": "output",
-            "title": r"Output \(\sum_i w_i v_i\):",
-            "note": "",
-            "header": [str(c + 1) for c in range(d_k)],
-            "rows": rows("output"),
-        },
-    ]
+    # Each step's card heading, by step name; the steps, their order and numbers
+    # (the list's 1 to 5) come from the worked-steps view, as on the slides.
+    titles = {
+        "scores": r"Scores \(s_i = q \cdot k_i\):",
+        "scaled": rf"Scale: divide by \(\sqrt{{{d_k}}} \approx {first.sqrt_d_k}\):",
+        "exp": r"Exponentials \(e^{s_i / \sqrt{d_k} }\) and their sum:",
+        "weights": r"Softmax: each exponential over the sum gives the weights \(w_i\):",
+        "output": r"Output \(\sum_i w_i v_i\):",
+    }
+    headers = {"exp": [*key_header, "sum"], "output": [str(c + 1) for c in range(d_k)]}
+    steps = []
+    for n, step in enumerate(first.steps):
+        rows = []
+        for v in views:
+            shown = v.steps[n]
+            cells = [*shown.cells, shown.total] if shown.total is not None else list(shown.cells)
+            rows.append({"label": q_label(v.index), "cells": cells})
+        note = "; ".join(p for v in views for p in products(v)) if step.name == "scores" else ""
+        steps.append({"name": step.name, "title": titles[step.name], "note": note,
+                      "header": headers.get(step.name, key_header), "rows": rows})
     rule = (
         "Rounding: every number shown is the exact value rounded to "
         + ", ".join(f"{STEP_WORDS[name]} {n}" for name, n in attention.ROUNDING.items())
@@ -167,15 +137,14 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png) -
     )
     steps_html = fragment("attention_steps", steps=steps, rounding_rule=rule)
 
-    most = shown.most_attended if not single else [shown.most_attended]
     answer_rows = [
         {
-            "label": q_label(j),
-            "weights": per_query("weights")[j],
-            "output": per_query("output")[j],
-            "winner": " and ".join(_label("k", i + 1) for i in most[j]),
+            "label": q_label(v.index),
+            "weights": v.step("weights").cells,
+            "output": v.step("output").cells,
+            "winner": " and ".join(_label("k", i + 1) for i in v.most_attended),
         }
-        for j in range(shown.n_queries)
+        for v in views
     ]
     answer = fragment("attention_answer", rows=answer_rows)
     hints = fragment("attention_hints", hints=_hints(problem))
@@ -212,15 +181,12 @@ def _hints(problem: attention.Problem) -> list[dict[str, str]]:
     A slip that lands on the correct output anyway is left out: telling a
     learner with the right answer that they made a mistake would be false.
     """
-    single = problem.query.shape[0] == 1
     out = []
     for name, slip in attention.mistakes(problem).items():
         if not slip.differs:
             continue
-        outputs = [slip.text["output"]] if single else slip.text["output"]
-        weights = [slip.text["weights"]] if single else slip.text["weights"]
         answer = "; ".join(
-            f"weights {', '.join(w)} and output {_vector_text(o)}" for w, o in zip(weights, outputs)
+            f"weights {', '.join(w)} and output {_vector_text(o)}" for w, o in zip(slip.text["weights"], slip.text["output"])
         )
         explanation = _math(slip.explanation)
         out.append({"name": name, "answer": answer, "explanation": explanation[:1].lower() + explanation[1:]})

@@ -1,6 +1,6 @@
 """Attention drawn from numbers: one head step by step, and weight heatmaps.
 
-Every number on the head figure comes from ``practice.attention.rounded``, the
+Every number on the head figure comes from ``practice.steps.worked_steps``, the
 same rounding the slide text and the cards use, so the three never disagree by
 a digit.
 """
@@ -16,15 +16,11 @@ from matplotlib.patches import Rectangle
 
 from ..errors import ParameterError
 from ..practice import attention as practice
+from ..practice.steps import worked_steps
 from . import scenes, style
 from .params import check_int
 
 ROW_H = 58
-
-
-def _per_query(value: list, n_queries: int, query: int) -> list:
-    """A Display field for one query: Display flattens them when there is one query."""
-    return value if n_queries == 1 else value[query]
 
 
 def _vector(entries: Sequence[str]) -> str:
@@ -64,18 +60,17 @@ class _Column:
 def attention_head(problem: practice.Problem, query: int = 0) -> Figure:
     """One head for one query: keys, scores, scaled scores, exponentials, softmax
     weights as bars, values, and their weighted sum, all as the learner computes them."""
-    shown = practice.rounded(problem)
     n_q, n_k = problem.query.shape[0], problem.keys.shape[0]
     check_int("query", query, 0, n_q - 1)
     if not 1 <= n_k <= 6:
         raise ParameterError(f"the head figure shows 1 to 6 keys, got {n_k}")
-    text = shown.text
-    q_text = _per_query(text["query"], n_q, query)
-    weights = [float(w) for w in _per_query(shown.weights, n_q, query)]
-    weight_text = _per_query(text["weights"], n_q, query)
-    most = set(_per_query(shown.most_attended, n_q, query))
-    output_entries = list(_per_query(text["output"], n_q, query))
-    d_k = shown.d_k
+    view = worked_steps(problem)[query]
+    q_text = view.query
+    weights = list(view.weights)
+    weight_text = view.step("weights").cells
+    most = set(view.most_attended)
+    output_entries = list(view.step("output").cells)
+    d_k = view.d_k
     root = practice.fmt(np.sqrt(d_k), 3) if d_k not in (1, 4) else str(int(np.sqrt(d_k)))
     # Radicals are written as the plain "√" character: mathtext's \sqrt draws its
     # sign from a STIX font a browser will not have, at a size below the floor.
@@ -83,14 +78,14 @@ def attention_head(problem: practice.Problem, query: int = 0) -> Figure:
     def columns(mode: _Mode) -> list[_Column]:
         cols = [
             _Column("label", "", [f"$k_{{{i + 1}}}$" for i in range(n_k)]),
-            _Column("keys", "key $k_i$", [_vector(row) for row in text["keys"]]),
-            _Column("scores", r"$q\cdot k_i$", list(_per_query(text["scores"], n_q, query))),
-            _Column("scaled", f"÷ √{d_k}", list(_per_query(text["scaled"], n_q, query))),
+            _Column("keys", "key $k_i$", [_vector(row) for row in view.keys]),
+            _Column("scores", r"$q\cdot k_i$", list(view.step("scores").cells)),
+            _Column("scaled", f"÷ √{d_k}", list(view.step("scaled").cells)),
         ]
         if mode.with_exp:
-            cols.append(_Column("exp", "exp", list(_per_query(text["exp"], n_q, query))))
+            cols.append(_Column("exp", "exp", list(view.step("exp").cells)))
         cols.append(_Column("weights", "softmax $w_i$", []))
-        cols.append(_Column("values", "value $v_i$", [_vector(row) for row in text["values"]]))
+        cols.append(_Column("values", "value $v_i$", [_vector(row) for row in view.values]))
         for c in cols:
             px = style.MATH_PX if c.name == "label" else mode.px
             widest = max([style.text_width(s, px) for s in c.cells] or [0.0])

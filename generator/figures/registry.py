@@ -186,7 +186,7 @@ def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
         problem, data = _problem({**v, "n_queries": v["n_queries"]}, examples)
         shown = practice.rounded(problem)
         n_q, n_k = problem.query.shape[0], problem.keys.shape[0]
-        text = [shown.text["weights"]] if n_q == 1 else shown.text["weights"]
+        text = shown.text["weights"]
         rows = ["q"] if n_q == 1 else [f"$q_{{{i + 1}}}$" for i in range(n_q)]
         cols = [f"$k_{{{j + 1}}}$" for j in range(n_k)]
         weights = problem.solution.weights

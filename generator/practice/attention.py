@@ -39,8 +39,9 @@ N_QUERIES_RANGE = [1, 3], variant >= 0, difficulty in DIFFICULTIES. Anything els
 Level that cannot reach its margin, raises ParameterError naming the parameter and its
 allowed range.
 
-Shapes for templates: ``rounded`` and ``to_data`` give flat lists for the lesson's
-single query and one list per query otherwise (see ``Display``).
+Shapes: ``rounded`` keeps one row per query always; ``steps.worked_steps`` is the
+per-query view every slide, card, figure and the CLI print from. Only ``to_data``
+(the frozen Data field) stores a single query's rows flat.
 """
 from __future__ import annotations
 
@@ -250,36 +251,32 @@ def _grid_decimals(a: np.ndarray) -> int | None:
     return None
 
 
-def _squeeze(rows: list, single: bool) -> list:
-    # One query: the lesson's case. Templates then write weights[0], not weights[0][0].
-    return rows[0] if single else rows
-
-
 @dataclass(frozen=True)
 class Display:
     """Every step of a problem as the learner sees it, rounded by ROUNDING.
 
-    Numbers are plain Python floats in plain lists, ready for templates and JSON.
-    Shapes follow ``to_data``: with one query, ``query``, ``scores``, ``scaled``,
-    ``exp``, ``weights``, ``output`` and ``most_attended`` are flat lists and
-    ``exp_sum`` is a float; with several queries they gain one outer list per query.
-    ``keys`` and ``values`` are always lists of rows.
+    Numbers are plain Python floats in plain lists. Every per-query field has one
+    entry per query, however many there are: ``query``, ``scores``, ``scaled``,
+    ``exp``, ``weights``, ``output`` and ``most_attended`` are lists of rows and
+    ``exp_sum`` a list of floats. ``keys`` and ``values`` are lists of rows. What
+    a slide, card, figure or the CLI prints comes from ``steps.worked_steps``, a
+    view of one query built on this.
 
     ``text`` holds the same fields as strings with the exact digits to print (use it,
     or ``fmt``, and never format the floats yourself: ``str(2.0)`` is "2.0", not "2.000").
     ``most_attended`` holds 0-based key indices.
     """
 
-    query: list
+    query: list[list[float]]
     keys: list[list[float]]
     values: list[list[float]]
-    scores: list
-    scaled: list
-    exp: list
-    exp_sum: float | list[float]
-    weights: list
-    output: list
-    most_attended: list
+    scores: list[list[float]]
+    scaled: list[list[float]]
+    exp: list[list[float]]
+    exp_sum: list[float]
+    weights: list[list[float]]
+    output: list[list[float]]
+    most_attended: list[list[int]]
     d_k: int
     input_decimals: int | None  # decimals of query and key entries (0 or 1), None if finer
     value_decimals: int | None  # the same for the values (drawn values are integers: 0)
@@ -333,7 +330,6 @@ class Display:
 def rounded(problem: Problem) -> Display:
     """The problem at display precision (see the module docstring for the rule)."""
     sol = problem.solution
-    single = problem.query.shape[0] == 1
     dec = _grid_decimals(np.concatenate([problem.query.ravel(), problem.keys.ravel()]))
     vdec = _grid_decimals(problem.values.ravel())
     shown = {name: _rows(getattr(sol, name), ROUNDING[name]) for name in ("scores", "scaled", "exp", "weights", "output")}
@@ -347,16 +343,16 @@ def rounded(problem: Problem) -> Display:
         )
     }
     return Display(
-        query=_squeeze(inputs["query"], single),
+        query=inputs["query"],
         keys=inputs["keys"],
         values=inputs["values"],
-        scores=_squeeze(shown["scores"], single),
-        scaled=_squeeze(shown["scaled"], single),
-        exp=_squeeze(shown["exp"], single),
-        exp_sum=exp_sum[0] if single else exp_sum,
-        weights=_squeeze(shown["weights"], single),
-        output=_squeeze(shown["output"], single),
-        most_attended=_squeeze([list(m) for m in sol.most_attended], single),
+        scores=shown["scores"],
+        scaled=shown["scaled"],
+        exp=shown["exp"],
+        exp_sum=exp_sum,
+        weights=shown["weights"],
+        output=shown["output"],
+        most_attended=[list(m) for m in sol.most_attended],
         d_k=int(problem.query.shape[1]),
         input_decimals=dec,
         value_decimals=vdec,
@@ -576,7 +572,7 @@ def worked_example(seed: int = WORKED_EXAMPLE_SEED) -> Problem:
 class Slip:
     """The answer a learner reaches with one common slip, rounded like the real answer.
 
-    ``weights`` and ``output`` follow the shapes of ``Display`` (flat for one query);
+    ``weights`` and ``output`` have one row per query, as in ``Display``;
     ``text`` holds them as printed strings. ``differs`` is False when the slip lands on
     the displayed correct output anyway (e.g. a head whose scores are all zero), in which
     case a card should not claim "if you got X, you made this slip".
@@ -618,15 +614,14 @@ def mistakes(problem: Problem) -> dict[str, Slip]:
         "divide_by_dk": _softmax_rows(scores / d_k),
         "argmax": top / top.sum(axis=1, keepdims=True),
     }
-    single = problem.query.shape[0] == 1
     right = _rows(problem.solution.output, ROUNDING["output"])
     out: dict[str, Slip] = {}
     for name, w in slip_weights.items():
         shown_out = _rows(w @ problem.values, ROUNDING["output"])
         out[name] = Slip(
             name=name,
-            weights=_squeeze(_rows(w, ROUNDING["weights"]), single),
-            output=_squeeze(shown_out, single),
+            weights=_rows(w, ROUNDING["weights"]),
+            output=shown_out,
             explanation=SLIP_EXPLANATIONS[name],
             differs=shown_out != right,
         )
@@ -649,11 +644,17 @@ def to_data(problem: Problem) -> dict[str, Any]:
     """
     d = rounded(problem)
     sol = problem.solution
+    # The frozen shape of the practice notes' Data field: the lesson's single query
+    # is stored flat. This is the one place per-query rows are flattened.
     single = problem.query.shape[0] == 1
 
-    def exact(a: np.ndarray) -> list:
-        return _squeeze(np.atleast_2d(a).tolist(), single)
+    def flat(rows: list) -> Any:
+        return rows[0] if single else rows
 
+    def exact(a: np.ndarray) -> list:
+        return flat(np.atleast_2d(a).tolist())
+
+    text = d.text
     return {
         "seed": problem.seed,
         "key": problem.key,
@@ -662,18 +663,18 @@ def to_data(problem: Problem) -> dict[str, Any]:
         "d_k": d.d_k,
         "n_keys": int(problem.keys.shape[0]),
         "n_queries": int(problem.query.shape[0]),
-        "query": d.query,
+        "query": flat(d.query),
         "keys": d.keys,
         "values": d.values,
-        "scores": d.scores,
-        "scaled": d.scaled,
-        "exp": d.exp,
-        "exp_sum": d.exp_sum,
-        "weights": d.weights,
-        "output": d.output,
-        "most_attended": d.most_attended,
+        "scores": flat(d.scores),
+        "scaled": flat(d.scaled),
+        "exp": flat(d.exp),
+        "exp_sum": flat(d.exp_sum),
+        "weights": flat(d.weights),
+        "output": flat(d.output),
+        "most_attended": flat(d.most_attended),
         "rounding": dict(ROUNDING),
-        "text": d.text,
+        "text": {name: value if name in ("keys", "values") else flat(value) for name, value in text.items()},
         "exact": {
             "scores": exact(sol.scores),
             "scaled": exact(sol.scaled),

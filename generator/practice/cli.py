@@ -29,6 +29,7 @@ import numpy as np
 
 from generator.errors import ParameterError
 from generator.practice import attention, seeds
+from generator.practice.steps import worked_steps
 
 _MATRIX_OPTIONS = ("--query", "--keys", "--values")
 _DRAW_OPTIONS = ("key", "variant", "difficulty", "d_k", "n_keys", "n_queries")  # names of draw()'s parameters
@@ -171,71 +172,63 @@ def _vec(cells: list[str]) -> str:
     return "(" + ", ".join(cells) + ")"
 
 
-def _rows(value: Any, single: bool) -> list:
-    return [value] if single else value
-
-
 def worked_text(problem: attention.Problem) -> str:
     """The step-by-step solution an instructor can read out or copy to the board."""
-    d = attention.rounded(problem)
-    t = d.text
-    single = d.n_queries == 1
-    n_keys = len(d.keys)
+    views = worked_steps(problem)
+    first = views[0]
+    single = first.n_queries == 1
+    n_keys = len(first.keys)
     lines: list[str] = []
     out = lines.append
     if problem.seed is not None:
         out(f"Drawn problem: seed {problem.seed}, key {problem.key!r}, variant {problem.variant}, "
             f"difficulty {problem.difficulty}")
-    out(f"Attention head: {d.n_queries} {'query' if single else 'queries'}, {n_keys} keys, d_k = {d.d_k} "
+    out(f"Attention head: {first.n_queries} {'query' if single else 'queries'}, {n_keys} keys, d_k = {first.d_k} "
         "(keys numbered from 1)")
     r = attention.ROUNDING
     out(f"Rounding as on the slides: scores {r['scores']} decimals, scaled {r['scaled']}, exp {r['exp']}, "
         f"sum {r['exp_sum']}, weights {r['weights']}, output {r['output']}.")
     out("")
     out("Inputs")
-    for j, q in enumerate(_rows(t["query"], single)):
-        out(f"  {'q' if single else f'q{j + 1}'} = {_vec(q)}")
-    width = max(len(_vec(k)) for k in t["keys"])
-    for i, (k, v) in enumerate(zip(t["keys"], t["values"])):
-        out(f"  k{i + 1} = {_vec(k):<{width}}   v{i + 1} = {_vec(v)}")
-    root = f"sqrt({d.d_k})"
-    for j in range(d.n_queries):
-        q = _rows(t["query"], single)[j]
-        name = "q" if single else f"q{j + 1}"
-        scores, scaled = _rows(t["scores"], single)[j], _rows(t["scaled"], single)[j]
-        exps, total = _rows(t["exp"], single)[j], _rows(t["exp_sum"], single)[j]
-        weights, output = _rows(t["weights"], single)[j], _rows(t["output"], single)[j]
+    for v in views:
+        out(f"  {'q' if single else f'q{v.index + 1}'} = {_vec(v.query)}")
+    width = max(len(_vec(k)) for k in first.keys)
+    for i, (k, val) in enumerate(zip(first.keys, first.values)):
+        out(f"  k{i + 1} = {_vec(k):<{width}}   v{i + 1} = {_vec(val)}")
+    root = f"sqrt({first.d_k})"
+    for v in views:
+        name = "q" if single else f"q{v.index + 1}"
+        scores, scaled, exp, weights, output = v.steps  # the view's five steps, in order
         out("")
         if not single:
-            out(f"=== Query {j + 1}: {name} = {_vec(q)} ===")
-        out(f"Step 1. Scores s_i = {name} . k_i")
-        for i, k in enumerate(t["keys"]):
-            products = " + ".join(f"{_factor(a)} x {_factor(b)}" for a, b in zip(q, k))
-            out(f"  s{i + 1} = {products} = {scores[i]}")
-        out(f"Step 2. Divide by sqrt(d_k) = {root} = {attention.fmt(math.sqrt(d.d_k), 'scaled')}")
+            out(f"=== Query {v.index + 1}: {name} = {_vec(v.query)} ===")
+        out(f"Step {scores.number}. Scores s_i = {name} . k_i")
+        for i, k in enumerate(v.keys):
+            products = " + ".join(f"{_factor(a)} x {_factor(b)}" for a, b in zip(v.query, k))
+            out(f"  s{i + 1} = {products} = {scores.cells[i]}")
+        out(f"Step {scaled.number}. Divide by sqrt(d_k) = {root} = {v.sqrt_d_k}")
         for i in range(n_keys):
-            out(f"  s{i + 1} / {root} = {scores[i]} / {root} = {scaled[i]}")
-        out("Step 3. Exponentials")
+            out(f"  s{i + 1} / {root} = {scores.cells[i]} / {root} = {scaled.cells[i]}")
+        out(f"Step {exp.number}. Exponentials")
         for i in range(n_keys):
-            out(f"  exp({scaled[i]}) = {exps[i]}")
-        out(f"  sum = {' + '.join(exps)} = {total}")
-        out("Step 4. Softmax weights w_i = exp_i / sum")
+            out(f"  exp({scaled.cells[i]}) = {exp.cells[i]}")
+        out(f"  sum = {' + '.join(exp.cells)} = {exp.total}")
+        out(f"Step {weights.number}. Softmax weights w_i = exp_i / sum")
         for i in range(n_keys):
-            out(f"  w{i + 1} = {exps[i]} / {total} = {weights[i]}")
-        out("Step 5. Output = sum_i w_i v_i")
-        out("  = " + " + ".join(f"{weights[i]} x {_vec(t['values'][i])}" for i in range(n_keys)))
-        out(f"  = {_vec(output)}")
-        most = problem.solution.most_attended[j]
+            out(f"  w{i + 1} = {exp.cells[i]} / {exp.total} = {weights.cells[i]}")
+        out(f"Step {output.number}. Output = sum_i w_i v_i")
+        out("  = " + " + ".join(f"{weights.cells[i]} x {_vec(v.values[i])}" for i in range(n_keys)))
+        out(f"  = {_vec(output.cells)}")
+        most = v.most_attended
         who = " and ".join(f"k{i + 1}" for i in most)
         tie = " (tie)" if len(most) > 1 else ""
-        out(f"Most attended: {who}{tie}, weight {weights[most[0]]}")
+        out(f"Most attended: {who}{tie}, weight {weights.cells[most[0]]}")
     if problem.seed is not None:
         out("")
         out("Common slips (what a learner gets instead):")
         for slip in attention.mistakes(problem).values():
             if slip.differs:
-                outputs = _rows(slip.text["output"], single)
-                out(f"  {slip.name}: output {'; '.join(_vec(o) for o in outputs)}. {slip.explanation}")
+                out(f"  {slip.name}: output {'; '.join(_vec(o) for o in slip.text['output'])}. {slip.explanation}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,86 @@
+"""The worked steps of one attention head, one query at a time: what every view prints.
+
+The slides (``templates/lesson/head.md.j2``), the practice cards
+(``anki/practice.py``), the ``practice`` command and the head figure all lay
+out a head from this view, so they show the same steps, in the same order,
+under the same numbers, with the same digits. The numbering is the lesson's:
+
+    1 scores, 2 scaled, 3 exponentials (and their sum), 4 softmax, 5 weighted sum.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .attention import Problem, fmt, rounded
+
+# (name, title) in the order a learner computes them; a step's number is its place here.
+# Names are the engine's ROUNDING steps, so each step's digits follow its rounding.
+STEPS: tuple[tuple[str, str], ...] = (
+    ("scores", "Scores"),
+    ("scaled", "Scaled"),
+    ("exp", "Exponentials"),
+    ("weights", "Softmax"),
+    ("output", "Weighted sum"),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int  # 1 to 5, as on the slides
+    name: str  # "scores", "scaled", "exp", "weights" or "output"
+    title: str
+    cells: tuple[str, ...]  # one per key (output: one per component), as printed
+    total: str | None = None  # the exponentials' sum, as printed
+
+
+@dataclass(frozen=True)
+class QuerySteps:
+    """One query's head: inputs and the five steps, every number as printed."""
+
+    index: int  # 0-based query number
+    n_queries: int
+    d_k: int
+    sqrt_d_k: str  # sqrt(d_k) at the scaled scores' precision
+    query: tuple[str, ...]
+    keys: tuple[tuple[str, ...], ...]
+    values: tuple[tuple[str, ...], ...]
+    steps: tuple[Step, ...]
+    weights: tuple[float, ...]  # the displayed weights as numbers (bar lengths)
+    most_attended: tuple[int, ...]  # 0-based keys holding the largest weight
+
+    def step(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
+
+    @property
+    def text(self) -> dict[str, object]:
+        """The printed numbers by step name, as a lesson template writes them:
+        ``worked.text['weights'][0]`` is the first weight."""
+        out: dict[str, object] = {"query": list(self.query), "keys": [list(k) for k in self.keys],
+                                  "values": [list(v) for v in self.values]}
+        out.update({s.name: list(s.cells) for s in self.steps})
+        out["exp_sum"] = self.step("exp").total
+        return out
+
+
+def worked_steps(problem: Problem) -> tuple[QuerySteps, ...]:
+    """The problem's worked steps, one view per query."""
+    shown = rounded(problem)
+    text = shown.text
+    keys = tuple(tuple(row) for row in text["keys"])
+    values = tuple(tuple(row) for row in text["values"])
+    n_queries = len(shown.query)
+    views = []
+    for j in range(n_queries):
+        steps = tuple(
+            Step(n, name, title, tuple(text[name][j]), text["exp_sum"][j] if name == "exp" else None)
+            for n, (name, title) in enumerate(STEPS, start=1)
+        )
+        views.append(
+            QuerySteps(
+                index=j, n_queries=n_queries, d_k=shown.d_k, sqrt_d_k=fmt(math.sqrt(shown.d_k), "scaled"),
+                query=tuple(text["query"][j]), keys=keys, values=values, steps=steps,
+                weights=tuple(shown.weights[j]), most_attended=tuple(shown.most_attended[j]),
+            )
+        )
+    return tuple(views)
