@@ -32,5 +32,10 @@ class ParameterError(ValueError):
     """An impossible parameter: names the parameter and its allowed range.
 
     Raised by pure stages (practice, figures) that know nothing of files; the
-    pipeline adds the file and line where the parameter was written.
+    pipeline adds the file and line where the parameter was written, finding it
+    by ``name`` (None when no single parameter is to blame).
     """
+
+    def __init__(self, message: str, name: str | None = None):
+        super().__init__(message)
+        self.name = name

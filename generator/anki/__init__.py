@@ -104,7 +104,7 @@ def read_sources(lesson: str, cards_dir: Path) -> Sources:
 
 def lesson_notes(lesson: str, cards_dir: Path, seed: int, cache: "FigureCache | None") -> list[NoteSpec]:
     """Every note of the lesson: flashcards from ``cards_dir``, practice drawn from ``seed``."""
-    from .practice import practice_notes  # imports numpy/matplotlib only when a deck is built
+    from .kinds import practice_notes  # imports numpy/matplotlib only when a deck is built
 
     sources = read_sources(lesson, Path(cards_dir))
     notes: list[NoteSpec] = flashcard_notes(lesson, sources.flashcards)

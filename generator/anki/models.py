@@ -20,6 +20,8 @@ import genanki
 
 from ..templating import template_path
 
+TEMPLATE_DIR = template_path("anki")  # the card templates and their CSS
+
 NAMESPACE = "seqvision-lessons"
 
 

@@ -1,8 +1,9 @@
-"""Drawn exercises -> practice notes (attention head, architecture matching,
-attention-map reasoning), each with the figure of that very problem.
+"""The builders of the practice kinds (attention head, architecture matching,
+attention-map reasoning): draw one item, turn it into a note's fields with the
+figure of that very problem. ``kinds.py`` names them in its table.
 
-Numbers come from ``generator.practice`` and are printed through its
-``rounded``/``fmt``, the same path the slides and figures use, so a card never
+Numbers come from ``generator.practice`` and are printed through its worked-steps
+view and ``fmt``, the same path the slides and figures use, so a card never
 shows a digit the lesson would print differently. Figures come from
 ``generator.figures``; nothing here draws.
 
@@ -14,22 +15,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..errors import BuildError, ParameterError
 from ..practice import attention
 from ..practice.steps import QuerySteps, worked_steps
-from .deck import MediaSource, NoteSpec, note_guid
-from .figures import Png
-from .models import ATTENTION, MATCHING, REASONING
+from .deck import MediaSource
+from .figures import Figures, Png
 from .markup import to_html
 from .render import fragment
-from .settings import AttentionSettings, MatchingSettings, PracticeSettings, ReasoningSettings, key_line
-
-if TYPE_CHECKING:
-    from ..figures.cache import FigureCache
 
 # Exercise keys: part of every practice note's GUID (never rename) and of the
 # seed stream the numbers are drawn from.
@@ -70,11 +63,6 @@ def media_name(lesson: str, exercise: str, variant: int, png: Png) -> str:
 def data_field(data: dict[str, Any]) -> str:
     # Escaped so the JSON survives as field HTML; json.loads(html.unescape(field)) reads it back.
     return html.escape(json.dumps(data, sort_keys=True, separators=(",", ":")), quote=False)
-
-
-def _located(settings: PracticeSettings, table: str, key: str, exc: ParameterError) -> BuildError:
-    path = settings.path or Path("<practice settings>")
-    return BuildError(f"[{table}] {exc}", path, key_line(settings, table, key) or None)
 
 
 def _label(name: str, index: int | None = None) -> str:
@@ -193,50 +181,15 @@ def _hints(problem: attention.Problem) -> list[dict[str, str]]:
     return out
 
 
-def attention_notes(
-    lesson: str, settings: PracticeSettings, seed: int, figure: Callable[[attention.Problem], Png]
-) -> list[NoteSpec]:
-    cfg: AttentionSettings = settings.attention
-    notes = []
-    for variant in range(cfg.variants):
-        try:
-            problem = attention.draw(
-                seed, key=ATTENTION_KEY, variant=variant, difficulty=cfg.difficulty,
-                d_k=cfg.d_k, n_keys=cfg.n_keys, n_queries=cfg.n_queries,
-            )
-        except ParameterError as exc:
-            raise _located(settings, "attention", _culprit(str(exc)), exc) from None
-        fields, media = attention_fields(lesson, problem, figure(problem))
-        notes.append(
-            NoteSpec(ATTENTION, fields, note_guid(lesson, ATTENTION_KEY, variant), "practice",
-                     ("practice::attention", f"difficulty::{cfg.difficulty}"), media)
-        )
-    return notes
+def draw_attention(seed: int, variant: int, cfg: Any) -> attention.Problem:
+    return attention.draw(
+        seed, key=ATTENTION_KEY, variant=variant, difficulty=cfg.difficulty,
+        d_k=cfg.d_k, n_keys=cfg.n_keys, n_queries=cfg.n_queries,
+    )
 
 
-def _culprit(message: str) -> str:
-    """Which setting a ParameterError is about, to point at its line."""
-    for name in ("difficulty", "d_k", "n_keys", "n_queries", "n", "kinds", "variants"):
-        if message.startswith(name + " ") or f" {name}=" in message or f"{name} must" in message:
-            return name
-    return "variants"
-
-
-# --- practice as a whole ---------------------------------------------------------------
-
-
-def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache: "FigureCache | None") -> list[NoteSpec]:
-    """All practice notes of the lesson, attention first, in variant order.
-
-    ``cache`` is the build's one figure cache; without it figures are drawn directly.
-    """
-    from .figures import Figures
-
-    figures = Figures(cache)  # lazily imports matplotlib on the first figure
-    notes = attention_notes(lesson, settings, seed, figures.attention_head)
-    notes += matching_notes(lesson, settings, seed)
-    notes += reasoning_notes(lesson, settings, seed, figures.reasoning_image)
-    return notes
+def attention_note(lesson: str, seed: int, variant: int, problem: attention.Problem, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+    return attention_fields(lesson, problem, figures.attention_head(problem))
 
 
 # --- architecture matching -----------------------------------------------------------
@@ -273,23 +226,14 @@ def matching_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str
     }
 
 
-def matching_notes(lesson: str, settings: PracticeSettings, seed: int) -> list[NoteSpec]:
-    cfg: MatchingSettings = settings.matching
-    if cfg.variants == 0:
-        return []
+def draw_matching(seed: int, variant: int, cfg: Any) -> Any:
     from ..practice import matching
 
-    notes = []
-    for variant in range(cfg.variants):
-        try:
-            item = matching.draw(seed, variant=variant, n=cfg.n)
-        except ParameterError as exc:
-            raise _located(settings, "matching", _culprit(str(exc)), exc) from None
-        notes.append(
-            NoteSpec(MATCHING, matching_fields(lesson, seed, variant, item), note_guid(lesson, MATCHING_KEY, variant),
-                     "practice", ("practice::matching",))
-        )
-    return notes
+    return matching.draw(seed, variant=variant, n=cfg.n)
+
+
+def matching_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+    return matching_fields(lesson, seed, variant, item), {}
 
 
 # --- attention-map reasoning -------------------------------------------------------------
@@ -314,30 +258,13 @@ def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png:
     return fields, media
 
 
-def reasoning_notes(lesson: str, settings: PracticeSettings, seed: int, image: Callable[[Any], Png]) -> list[NoteSpec]:
-    cfg: ReasoningSettings = settings.reasoning
-    if cfg.variants == 0:
-        return []
+def draw_reasoning(seed: int, variant: int, cfg: Any) -> Any:
     from ..practice import reasoning
 
-    for kind in cfg.kinds:
-        if kind not in reasoning.KINDS:
-            raise BuildError(
-                f"[reasoning] kinds: unknown kind {kind!r} (known: {', '.join(reasoning.KINDS)})",
-                settings.path or Path("<practice settings>"),
-                key_line(settings, "reasoning", "kinds") or None,
-            )
-    notes = []
-    for variant in range(cfg.variants):
-        # Kinds cycle by variant index, so note i keeps its kind from build to build.
-        kind = cfg.kinds[variant % len(cfg.kinds)] if cfg.kinds else None
-        try:
-            item = reasoning.draw(seed, variant=variant, kind=kind)
-        except ParameterError as exc:
-            raise _located(settings, "reasoning", "kinds" if kind else "variants", exc) from None
-        fields, media = reasoning_fields(lesson, seed, variant, item, image(item))
-        notes.append(
-            NoteSpec(REASONING, fields, note_guid(lesson, REASONING_KEY, variant), "practice",
-                     ("practice::reasoning", f"reasoning::{item.kind}"), media)
-        )
-    return notes
+    # Kinds cycle by variant index, so note i keeps its kind from build to build.
+    kind = cfg.kinds[variant % len(cfg.kinds)] if cfg.kinds else None
+    return reasoning.draw(seed, variant=variant, kind=kind)
+
+
+def reasoning_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+    return reasoning_fields(lesson, seed, variant, item, figures.reasoning_image(item))

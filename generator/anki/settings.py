@@ -2,59 +2,59 @@
 
 Only *how much* practice and *how hard* live here; the numbers themselves are
 drawn from the build's ``--seed`` so each build gives learners fresh problems on
-the same notes. Every table and key is checked so that a typo is an error at its
-line rather than a setting silently ignored.
+the same notes. Which tables and keys exist comes from the table of practice
+kinds (``kinds.KINDS``). Every table and key is checked so that a typo is an
+error at its line rather than a setting silently ignored.
 """
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
+from .kinds import KINDS, Kind
 
 MAX_VARIANTS = 20_000  # a sanity bound: above it a typo (an extra zero) is likelier than intent
 
 
 @dataclass(frozen=True)
-class AttentionSettings:
-    variants: int = 3
-    difficulty: str = "standard"
-    d_k: int = 2
-    n_keys: int = 3
-    n_queries: int = 1
-    line: int = 0  # where the [attention] table starts, for errors raised when drawing
+class KindSettings:
+    """One kind's settings: ``variants`` and the kind's own keys, read as attributes."""
+
+    variants: int
+    values: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 0  # where the table starts, for errors raised when drawing
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
 
 
-@dataclass(frozen=True)
-class MatchingSettings:
-    variants: int = 2
-    n: int = 4
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class ReasoningSettings:
-    variants: int = 2
-    kinds: tuple[str, ...] = ()  # cycled through by variant index; empty: the generator picks
-    line: int = 0
+def _defaults(kind: Kind, variants: int) -> KindSettings:
+    return KindSettings(variants, {s.name: s.default for s in kind.settings})
 
 
 @dataclass(frozen=True)
 class PracticeSettings:
     path: Path | None = None
-    attention: AttentionSettings = field(default_factory=lambda: AttentionSettings(variants=0))
-    matching: MatchingSettings = field(default_factory=lambda: MatchingSettings(variants=0))
-    reasoning: ReasoningSettings = field(default_factory=lambda: ReasoningSettings(variants=0))
+    kinds: Mapping[str, KindSettings] = field(default_factory=dict)
 
+    def of(self, key: str) -> KindSettings:
+        """A kind's settings; a table left out means no practice of that kind."""
+        if key in self.kinds:
+            return self.kinds[key]
+        return _defaults(next(k for k in KINDS if k.key == key), 0)
 
-_SCHEMA: dict[str, dict[str, type]] = {
-    "attention": {"variants": int, "difficulty": str, "d_k": int, "n_keys": int, "n_queries": int},
-    "matching": {"variants": int, "n": int},
-    "reasoning": {"variants": int, "kinds": list},
-}
+    def __getattr__(self, name: str) -> KindSettings:
+        if any(k.key == name for k in KINDS):
+            return self.of(name)
+        raise AttributeError(name)
 
 
 def _line_of(text: str, table: str, key: str | None = None) -> int:
@@ -83,40 +83,40 @@ def parse_settings(path: Path) -> PracticeSettings:
     def fail(message: str, table: str, key: str | None = None) -> BuildError:
         return BuildError(message, path, _line_of(text, table, key))
 
+    by_key = {k.key: k for k in KINDS}
+    kinds: dict[str, KindSettings] = {}
     for table, value in data.items():
-        if table not in _SCHEMA:
-            raise fail(f"unknown practice kind [{table}] (known: {', '.join(_SCHEMA)})", table)
+        if table not in by_key:
+            raise fail(f"unknown practice kind [{table}] (known: {', '.join(by_key)})", table)
         if not isinstance(value, dict):
             raise BuildError(f"{table!r} must be a table such as [{table}]", path, _line_of(text, "", table))
+        kind = by_key[table]
+        schema = {"variants": int, **{s.name: s.type for s in kind.settings}}
         for key, item in value.items():
-            expected = _SCHEMA[table].get(key)
+            expected = schema.get(key)
             if expected is None:
-                raise fail(f"unknown setting {key!r} in [{table}] (known: {', '.join(_SCHEMA[table])})", table, key)
+                raise fail(f"unknown setting {key!r} in [{table}] (known: {', '.join(schema)})", table, key)
             # bool is an int subclass in Python; "variants = true" is a typo, not 1.
             if not isinstance(item, expected) or isinstance(item, bool):
                 raise fail(f"[{table}] {key} must be {expected.__name__}, not {type(item).__name__}", table, key)
-        variants = value.get("variants")
-        if variants is not None and not 0 <= variants <= MAX_VARIANTS:
+        variants = value.get("variants", kind.variants)
+        if not 0 <= variants <= MAX_VARIANTS:
             raise fail(f"[{table}] variants must be between 0 and {MAX_VARIANTS}, not {variants}", table, "variants")
-
-    def table(name: str) -> tuple[dict[str, Any], int]:
-        return dict(data.get(name, {})), _line_of(text, name) if name in data else 0
-
-    attention, a_line = table("attention")
-    matching, m_line = table("matching")
-    reasoning, r_line = table("reasoning")
-    kinds = reasoning.pop("kinds", [])
-    if not all(isinstance(kind, str) for kind in kinds):
-        raise fail("[reasoning] kinds must be a list of strings", "reasoning", "kinds")
-    # Tables left out mean "no practice of that kind", not the defaults.
-    return PracticeSettings(
-        path=path,
-        attention=AttentionSettings(**attention, line=a_line) if "attention" in data else AttentionSettings(0),
-        matching=MatchingSettings(**matching, line=m_line) if "matching" in data else MatchingSettings(0),
-        reasoning=ReasoningSettings(**reasoning, kinds=tuple(kinds), line=r_line)
-        if "reasoning" in data
-        else ReasoningSettings(0),
-    )
+        values = {}
+        for setting in kind.settings:
+            item = value.get(setting.name, setting.default)
+            if setting.type is list:
+                if not all(isinstance(x, str) for x in item):
+                    raise fail(f"[{table}] {setting.name} must be a list of strings", table, setting.name)
+                known = setting.choices() if setting.choices else None
+                unknown = [x for x in item if known is not None and x not in known]
+                if unknown:
+                    raise fail(f"[{table}] {setting.name}: unknown kind {unknown[0]!r} (known: {', '.join(known)})",
+                               table, setting.name)
+                item = tuple(item)
+            values[setting.name] = item
+        kinds[table] = KindSettings(variants, values, _line_of(text, table))
+    return PracticeSettings(path=path, kinds=kinds)
 
 
 def key_line(settings: PracticeSettings, table: str, key: str) -> int:

@@ -52,12 +52,12 @@ class Param:
         if self.is_int:
             value: object = int(raw) if _INT.fullmatch(raw.strip()) else raw
             if not isinstance(value, int) or not self.low <= value <= self.high:  # type: ignore[operator]
-                raise ParameterError(f"{self.name} must be {self.allowed()}, got {raw!r}")
+                raise ParameterError(f"{self.name} must be {self.allowed()}, got {raw!r}", self.name)
             return value
         if self.choices is not None and raw not in self.choices:
-            raise ParameterError(f"{self.name} must be {self.allowed()}, got {raw!r}")
+            raise ParameterError(f"{self.name} must be {self.allowed()}, got {raw!r}", self.name)
         if self.text and len(raw) > 80:
-            raise ParameterError(f"{self.name} must be {self.allowed()}, got {len(raw)} characters")
+            raise ParameterError(f"{self.name} must be {self.allowed()}, got {len(raw)} characters", self.name)
         return raw
 
 

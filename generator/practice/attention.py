@@ -171,7 +171,7 @@ LEVELS: dict[str, Level] = {
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ParameterError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+        raise ParameterError(f"{name} must be an integer in [{low}, {high}], got {value!r}", name)
     return int(value)
 
 
@@ -518,7 +518,7 @@ def draw(
     """
     if level is None:
         if difficulty not in LEVELS:
-            raise ParameterError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}")
+            raise ParameterError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}", "difficulty")
         level = LEVELS[difficulty]
     d_k = _check_int("d_k", d_k, *D_K_RANGE)
     n_keys = _check_int("n_keys", n_keys, *N_KEYS_RANGE)

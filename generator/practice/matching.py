@@ -110,7 +110,7 @@ def _by_name() -> dict[str, Architecture]:
 def draw(seed: int, variant: int = 0, n: int = 4) -> Matching:
     """Draw variant ``variant`` of the matching exercise from ``seed``, with ``n`` tasks."""
     if isinstance(n, bool) or not isinstance(n, int) or not N_RANGE[0] <= n <= N_RANGE[1]:
-        raise ParameterError(f"n must be an integer in [{N_RANGE[0]}, {N_RANGE[1]}], got {n!r}")
+        raise ParameterError(f"n must be an integer in [{N_RANGE[0]}, {N_RANGE[1]}], got {n!r}", "n")
     bits = seeds.stream(seed, KEY, variant)  # checks seed and variant
     names = [a.name for a in ARCHITECTURES]
     chosen = seeds.sample(bits, names, min(n, len(names)))

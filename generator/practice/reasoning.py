@@ -449,7 +449,7 @@ _MAKERS = {
 def draw(seed: int, variant: int = 0, kind: str | None = None) -> Reasoning:
     """Draw variant ``variant`` of a reasoning item; ``kind`` None draws the kind too."""
     if kind is not None and kind not in KINDS:
-        raise ParameterError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}")
+        raise ParameterError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}", "kind")
     if kind is None:
         kind = KINDS[seeds.below(seeds.stream(seed, KEY, variant), len(KINDS))]
     bits = seeds.stream(seed, f"{KEY}/{kind}", variant)  # checks seed and variant

@@ -37,21 +37,21 @@ VARIANT_LIMIT = 2**32
 def check_seed(seed: object) -> int:
     """Return ``seed`` if it is an integer in [0, 2**63), else raise ParameterError."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < SEED_LIMIT:
-        raise ParameterError(f"seed must be an integer in [0, 2**63), got {seed!r}")
+        raise ParameterError(f"seed must be an integer in [0, 2**63), got {seed!r}", "seed")
     return int(seed)
 
 
 def check_variant(variant: object) -> int:
     """Return ``variant`` if it is an integer in [0, 2**32), else raise ParameterError."""
     if isinstance(variant, bool) or not isinstance(variant, (int, np.integer)) or not 0 <= variant < VARIANT_LIMIT:
-        raise ParameterError(f"variant must be an integer in [0, 2**32), got {variant!r}")
+        raise ParameterError(f"variant must be an integer in [0, 2**32), got {variant!r}", "variant")
     return int(variant)
 
 
 def check_key(key: object) -> str:
     """Return ``key`` if it is a non-empty string, else raise ParameterError."""
     if not isinstance(key, str) or not key:
-        raise ParameterError(f"key must be a non-empty string, got {key!r}")
+        raise ParameterError(f"key must be a non-empty string, got {key!r}", "key")
     return key
 
 

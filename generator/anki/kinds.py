@@ -1,0 +1,126 @@
+"""The table of practice kinds: one row per kind of practice note.
+
+A row names everything that makes the kind: the engine that draws it, the
+settings its ``[table]`` in ``cards/<lesson>.practice.toml`` accepts, its note
+type (fields and card templates), and the builders that draw one item and turn
+it into fields and a figure. ``settings.parse_settings`` and
+:func:`practice_notes` are driven by this table and know no kind by name.
+
+Adding a kind: an engine module in ``generator/practice/``, a note type in
+``models.py`` with its ``templates/anki/<stem>.front.html``/``.back.html``, its
+field builders in ``practice.py``, and one row here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import BuildError, ParameterError
+from . import practice
+from .deck import MediaSource, NoteSpec, note_guid
+from .models import ATTENTION, MATCHING, REASONING, NoteType
+
+if TYPE_CHECKING:
+    from ..figures.cache import FigureCache
+    from .figures import Figures
+    from .settings import KindSettings, PracticeSettings
+
+Fields = tuple[dict[str, str], dict[str, MediaSource]]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of a kind's settings table, besides ``variants``."""
+
+    name: str
+    type: type
+    default: Any
+    choices: Callable[[], tuple[str, ...]] | None = None  # for a list: what each item may be
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str  # the [table] name, and the exercise key in every note's GUID and seed (never rename)
+    engine: str  # the module in generator.practice that draws it
+    settings: tuple[Setting, ...]
+    variants: int  # notes when the table leaves "variants" out
+    note_type: NoteType
+    draw: Callable[[int, int, KindSettings], Any]  # (seed, variant, settings) -> item
+    fields: Callable[[str, int, int, Any, Figures], Fields]  # (lesson, seed, variant, item, figures)
+    tags: Callable[[Any, KindSettings], tuple[str, ...]]
+    # Engine parameter -> the setting to point at when the engine rejects it.
+    blame: tuple[tuple[str, str], ...] = (("variant", "variants"),)
+
+    def setting_for(self, error: ParameterError) -> str:
+        names = {s.name for s in self.settings}
+        name = dict(self.blame).get(error.name or "", error.name)
+        return name if name in names else "variants"
+
+
+def _reasoning_kinds() -> tuple[str, ...]:
+    from ..practice import reasoning
+
+    return tuple(reasoning.KINDS)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        key=practice.ATTENTION_KEY,
+        engine="generator.practice.attention",
+        settings=(Setting("difficulty", str, "standard"), Setting("d_k", int, 2), Setting("n_keys", int, 3),
+                  Setting("n_queries", int, 1)),
+        variants=3,
+        note_type=ATTENTION,
+        draw=practice.draw_attention,
+        fields=practice.attention_note,
+        tags=lambda item, cfg: ("practice::attention", f"difficulty::{cfg.difficulty}"),
+    ),
+    Kind(
+        key=practice.MATCHING_KEY,
+        engine="generator.practice.matching",
+        settings=(Setting("n", int, 4),),
+        variants=2,
+        note_type=MATCHING,
+        draw=practice.draw_matching,
+        fields=practice.matching_note,
+        tags=lambda item, cfg: ("practice::matching",),
+    ),
+    Kind(
+        key=practice.REASONING_KEY,
+        engine="generator.practice.reasoning",
+        # Cycled through by variant index; empty: the engine picks.
+        settings=(Setting("kinds", list, (), choices=_reasoning_kinds),),
+        variants=2,
+        note_type=REASONING,
+        draw=practice.draw_reasoning,
+        fields=practice.reasoning_note,
+        tags=lambda item, cfg: ("practice::reasoning", f"reasoning::{item.kind}"),
+        blame=(("variant", "variants"), ("kind", "kinds")),
+    ),
+)
+
+
+def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache: FigureCache | None) -> list[NoteSpec]:
+    """All practice notes of the lesson, kind by kind in table order, each in variant order.
+
+    ``cache`` is the build's one figure cache; without it figures are drawn directly.
+    """
+    from .figures import Figures
+    from .settings import key_line
+
+    figures = Figures(cache)  # lazily imports matplotlib on the first figure
+    notes: list[NoteSpec] = []
+    for kind in KINDS:
+        cfg = settings.of(kind.key)
+        for variant in range(cfg.variants):
+            try:
+                item = kind.draw(seed, variant, cfg)
+            except ParameterError as exc:
+                where = key_line(settings, kind.key, kind.setting_for(exc)) or None
+                raise BuildError(f"[{kind.key}] {exc}", settings.path or Path("<practice settings>"), where) from None
+            fields, media = kind.fields(lesson, seed, variant, item, figures)
+            notes.append(NoteSpec(kind.note_type, fields, note_guid(lesson, kind.key, variant), "practice",
+                                  kind.tags(item, cfg), media))
+    return notes
