@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 import time
 from pathlib import Path
 
 from .errors import BuildError
+from .limits import SEED, fresh_seed
 from .exporters import EXPORTERS
 from .stamp import build_mtime
 
-SEED_LIMIT = 2**31 - 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson name (file stem in slides/, or a unique prefix such as 07)")
     parser.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)")
-    parser.add_argument("--seed", type=int, metavar="N", help=f"seed for the practice numbers, 0..{SEED_LIMIT} (default: a fresh one, printed)")
+    parser.add_argument("--seed", type=int, metavar="N", help=f"seed for the practice numbers, {SEED[0]}..{SEED[1]} (default: a fresh one, printed)")
     for exporter in EXPORTERS:
         if exporter.skippable:
             parser.add_argument(f"--no-{exporter.name}", action="append_const", const=exporter.name, dest="skip", help=exporter.help)
@@ -45,15 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     from .build import Options, build
 
     args = _parser().parse_args(argv)
-    if args.seed is not None and not 0 <= args.seed <= SEED_LIMIT:
-        print(f"error: --seed must be from 0 to {SEED_LIMIT}, got {args.seed}", file=sys.stderr)
+    if args.seed is not None and not SEED[0] <= args.seed <= SEED[1]:
+        print(f"error: --seed must be from {SEED[0]} to {SEED[1]}, got {args.seed}", file=sys.stderr)
         return 2
     try:
         mtime = build_mtime()  # a malformed SOURCE_DATE_EPOCH is a usage error, caught before any work
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    seed = secrets.randbelow(SEED_LIMIT) if args.seed is None else args.seed
+    seed = fresh_seed() if args.seed is None else args.seed
     if args.seed is None and not args.quiet:
         print(f"seed {seed} (drawn fresh; rebuild these numbers with --seed {seed})")
     paths = {name: value for name in ("slides_dir", "cards_dir") if (value := getattr(args, name))}

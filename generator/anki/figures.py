@@ -17,10 +17,6 @@ from ..practice import attention as practice
 if TYPE_CHECKING:
     from ..figures.cache import FigureCache
 
-# What the figure registry accepts; items beyond are drawn directly, uncached.
-_REGISTRY_SEED_MAX = 2**31 - 1
-_REGISTRY_VARIANT_MAX = 999
-
 
 @dataclass(frozen=True)
 class Png:
@@ -72,20 +68,6 @@ class Figures:
         params = {"seed": str(item.seed), "variant": str(item.variant)}
         if name == "attention_heatmap":
             params["kind"] = item.kind
-        if 0 <= item.seed <= _REGISTRY_SEED_MAX and 0 <= item.variant <= _REGISTRY_VARIANT_MAX:
-            if self._cache is not None:
-                return self._cached(name, params)
-            return Png.of(to_png(registry.draw(name, params)))
-        return Png.of(to_png(self._unregistered(item)))
-
-    @staticmethod
-    def _unregistered(item: Any) -> Any:
-        # The registry caps seed and variant below what the practice engine takes
-        # (2**31 and 1,000 against 2**63 and 2**32); beyond them we call the drawing
-        # functions with the item's own data, as the registry does.
-        from ..figures.attention import attention_heatmap, attention_image
-
-        if item.kind == "image_grid":
-            side = len(item.weights)
-            return attention_image(item.weights, seed=item.seed % 2**31, word=item.numbers.get("word"), sky_rows=side // 2)
-        return attention_heatmap(item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text)
+        if self._cache is not None:
+            return self._cached(name, params)
+        return Png.of(to_png(registry.draw(name, params)))

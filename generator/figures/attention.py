@@ -14,6 +14,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from .. import limits
 from ..errors import ParameterError
 from ..practice import attention as practice
 from ..practice.steps import worked_steps
@@ -364,7 +365,7 @@ def attention_image(
     n = check_grid(image_size, patch, *GRID_RANGE)
     if n != cols:
         raise ParameterError(f"weights have {cols} patches per side but image_size / patch gives {n}")
-    check_int("seed", seed, 0, 2**32 - 1)
+    check_int("seed", seed, *limits.SEED)
 
     side = 430.0
     fig, ax = style.canvas(1000, 540)

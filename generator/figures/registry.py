@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from .. import limits
 from ..errors import ParameterError
 from ..practice import attention as practice
 from ..practice import reasoning
@@ -159,13 +160,13 @@ _AXES = {
 
 # --- the figures ------------------------------------------------------------------
 
-_SEED = Param("seed", None, 0, 2**31 - 1, help="draw the numbers from this seed")
+_SEED = Param("seed", None, *limits.SEED, help="draw the numbers from this seed")
 _PROBLEM = Param("problem", None, help="a named lesson example, e.g. worked")
 _HEAD_DRAW = (
     Param("difficulty", "standard", choices=practice.DIFFICULTIES),
     Param("d_k", 2, *practice.D_K_RANGE),
     Param("n_keys", 3, *practice.N_KEYS_RANGE),
-    Param("variant", 0, 0, 999),
+    Param("variant", 0, *limits.VARIANT),
 )
 
 
@@ -277,8 +278,8 @@ FIGURES: dict[str, FigureSpec] = {
             "attention_image",
             "A synthetic image cut into patches, with attention weights over it",
             (
-                Param("seed", 0, 0, 2**31 - 1),
-                Param("variant", 0, 0, 999),
+                Param("seed", 0, *limits.SEED),
+                Param("variant", 0, *limits.VARIANT),
                 Param("image_size", 224, *attention.IMAGE_SIZE_RANGE),
                 Param("patch", None, 1, attention.IMAGE_SIZE_RANGE[1], help="default: image_size / grid side"),
                 Param("title", "", text=True),
@@ -292,14 +293,14 @@ FIGURES: dict[str, FigureSpec] = {
                 Param("image_size", 224, *attention.IMAGE_SIZE_RANGE),
                 Param("patch", 16, 1, attention.IMAGE_SIZE_RANGE[1]),
                 Param("layers", 12, *vit.LAYERS_RANGE),
-                Param("seed", 0, 0, 2**31 - 1),
+                Param("seed", 0, *limits.SEED),
             ),
             _vit,
         ),
         FigureSpec(
             "vision_pipelines",
             "CNN→RNN captioning, CNN grid→attention→RNN captioning, per-frame CNN→RNN video",
-            (Param("which", "all", choices=pipelines.WHICH), Param("seed", 0, 0, 2**31 - 1)),
+            (Param("which", "all", choices=pipelines.WHICH), Param("seed", 0, *limits.SEED)),
             _pipelines,
         ),
         FigureSpec(

@@ -19,19 +19,19 @@ Python's ``hash()`` is never used: it is salted per process for strings.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from typing import Sequence, TypeVar
 
 import numpy as np
 
+from generator import limits
 from generator.errors import ParameterError
 
 T = TypeVar("T")
 
-# Seeds are printed and typed by people; 2**63 keeps them in a signed 64-bit integer
-# for any tool that stores them, while still being far more than anyone will use.
-SEED_LIMIT = 2**63
-VARIANT_LIMIT = 2**32
+# The ranges live in generator.limits, shared with the CLI, the figure registry
+# and the settings; the limits here are one past their ends.
+SEED_LIMIT = limits.SEED[1] + 1
+VARIANT_LIMIT = limits.VARIANT[1] + 1
 
 
 def check_seed(seed: object) -> int:
@@ -102,8 +102,5 @@ def sample(bits: np.random.PCG64, items: Sequence[T], n: int) -> list[T]:
 
 
 def fresh_seed() -> int:
-    """A new seed for a build run without ``--seed``; the caller prints it so the run can be repeated.
-
-    The only impure function here, on purpose: everything downstream takes the seed as data.
-    """
-    return secrets.randbelow(2**32)
+    """A new seed for a run without ``--seed`` (see ``generator.limits.fresh_seed``)."""
+    return limits.fresh_seed()

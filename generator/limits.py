@@ -1,0 +1,25 @@
+"""The ranges every stage checks seeds and variants against, written once.
+
+The practice engine defines them (``practice.seeds`` draws from any seed in
+``SEED``); the command line, the figure registry and the practice settings take
+the same numbers from here, so a seed the engine accepts is accepted, and
+cached, everywhere.
+"""
+from __future__ import annotations
+
+import secrets
+
+SEED = (0, 2**63 - 1)  # fits a signed 64-bit integer in any tool that stores it
+VARIANT = (0, 2**32 - 1)
+# Fresh seeds (a build without --seed) are drawn from the start of the range:
+# short enough to read out and type again.
+FRESH_SEED_BELOW = 2**31
+
+
+def fresh_seed() -> int:
+    """A new seed for a run without one; the caller prints it so the run can be repeated.
+
+    The only impure function of the pipeline, on purpose: everything downstream
+    takes the seed as data.
+    """
+    return secrets.randbelow(FRESH_SEED_BELOW)
