@@ -1,0 +1,233 @@
+"""Display rounding: every step as the learner sees it, and the JSON-able data.
+
+Moved unchanged from the former ``practice/attention.py``; see the package docstring."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .solving import Problem
+
+
+# Decimals shown for each step (see "Display rounding" in the module docstring).
+ROUNDING: dict[str, int] = {
+    "scores": 2,
+    "scaled": 4,
+    "exp": 3,
+    "exp_sum": 3,
+    "weights": 3,
+    "output": 2,
+}
+
+# --- display ---------------------------------------------------------------
+
+
+def _round(x: float, decimals: int) -> float:
+    # Python's round() is correctly rounded on the binary value, exactly like format(),
+    # so the stored float and the printed string always agree. "+ 0.0" turns -0.0 into 0.0.
+    return round(float(x), decimals) + 0.0
+
+
+def fmt(value: float, decimals: int | str) -> str:
+    """Format ``value`` with a number of decimals, or with the decimals of a ROUNDING step.
+
+    ``fmt(x, "weights")`` is what every slide, card and figure prints for a weight.
+    """
+    d = ROUNDING[decimals] if isinstance(decimals, str) else decimals
+    text = f"{float(value):.{d}f}"
+    if text.startswith("-") and not text.strip("-0."):
+        text = text[1:]  # never show "-0.00"
+    return text
+
+
+def _input_text(x: float, decimals: int | None) -> str:
+    if decimals is None:  # a head given by hand: show the number as typed
+        text = format(float(x), ".10g")
+        return "0" if text == "-0" else text
+    return fmt(x, decimals)
+
+
+def _rows(a: np.ndarray, decimals: int) -> list[list[float]]:
+    return [[_round(x, decimals) for x in row] for row in np.atleast_2d(a)]
+
+
+def _grid_decimals(a: np.ndarray) -> int | None:
+    """0 if every entry is an integer, 1 if every entry has one decimal, else None.
+
+    Read off the numbers rather than the difficulty name, so a custom Level or a head
+    typed by hand is printed the way it was written.
+    """
+    for d in (0, 1):
+        scaled = a * 10**d
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-9):
+            return d
+    return None
+
+
+@dataclass(frozen=True)
+class Display:
+    """Every step of a problem as the learner sees it, rounded by ROUNDING.
+
+    Numbers are plain Python floats in plain lists. Every per-query field has one
+    entry per query, however many there are: ``query``, ``scores``, ``scaled``,
+    ``exp``, ``weights``, ``output`` and ``most_attended`` are lists of rows and
+    ``exp_sum`` a list of floats. ``keys`` and ``values`` are lists of rows. What
+    a slide, card, figure or the CLI prints comes from ``steps.worked_steps``, a
+    view of one query built on this.
+
+    ``text`` holds the same fields as strings with the exact digits to print (use it,
+    or ``fmt``, and never format the floats yourself: ``str(2.0)`` is "2.0", not "2.000").
+    ``most_attended`` holds 0-based key indices.
+    """
+
+    query: list[list[float]]
+    keys: list[list[float]]
+    values: list[list[float]]
+    scores: list[list[float]]
+    scaled: list[list[float]]
+    exp: list[list[float]]
+    exp_sum: list[float]
+    weights: list[list[float]]
+    output: list[list[float]]
+    most_attended: list[list[int]]
+    d_k: int
+    input_decimals: int | None  # decimals of query and key entries (0 or 1), None if finer
+    value_decimals: int | None  # the same for the values (drawn values are integers: 0)
+
+    @cached_property
+    def text(self) -> dict[str, Any]:
+        """Every field as strings with the digits to print, in the same shapes.
+
+        Built on first use: draw() rounds hundreds of candidates and prints one.
+        """
+        def strings(value: Any, step: str) -> Any:
+            if isinstance(value, list):
+                return [strings(x, step) for x in value]
+            return self.fmt(value, step)
+
+        out = {name: strings(getattr(self, name), name) for name in ("query", "keys", "values")}
+        out.update({name: strings(getattr(self, name), name) for name in ROUNDING})
+        return out
+
+    @property
+    def n_queries(self) -> int:
+        return len(self.rows("query"))
+
+    def rows(self, name: str) -> np.ndarray:
+        """A field as a 2-D array with one row per query (exp_sum as a column).
+
+        Returns a cached read-only array: the guarantees ask for the same fields many times.
+        """
+        return self._arrays[name]
+
+    @cached_property
+    def _arrays(self) -> dict[str, np.ndarray]:
+        out = {}
+        for name in ("query", "keys", "values", *ROUNDING):
+            a = np.asarray(getattr(self, name), dtype=np.float64)
+            a = a.reshape(-1, 1) if name == "exp_sum" else np.atleast_2d(a)
+            a.setflags(write=False)
+            out[name] = a
+        return out
+
+    def fmt(self, value: float, step: str) -> str:
+        """Format one number the way this display prints ``step``: a ROUNDING step, or
+        "query", "keys", "values" for the inputs."""
+        if step in ("query", "keys"):
+            return _input_text(value, self.input_decimals)
+        if step == "values":
+            return _input_text(value, self.value_decimals)
+        return fmt(value, step)
+
+
+def rounded(problem: Problem) -> Display:
+    """The problem at display precision (see the module docstring for the rule)."""
+    sol = problem.solution
+    dec = _grid_decimals(np.concatenate([problem.query.ravel(), problem.keys.ravel()]))
+    vdec = _grid_decimals(problem.values.ravel())
+    shown = {name: _rows(getattr(sol, name), ROUNDING[name]) for name in ("scores", "scaled", "exp", "weights", "output")}
+    exp_sum = [_round(x, ROUNDING["exp_sum"]) for x in sol.exp_sum]
+    # Inputs on a decimal grid are rounded to it, which removes binary noise (1.3 is
+    # stored as 1.30000000000000004); anything finer is kept as typed.
+    inputs = {
+        name: [[float(x) if places is None else _round(x, places) for x in row] for row in arr]
+        for name, arr, places in (
+            ("query", problem.query, dec), ("keys", problem.keys, dec), ("values", problem.values, vdec)
+        )
+    }
+    return Display(
+        query=inputs["query"],
+        keys=inputs["keys"],
+        values=inputs["values"],
+        scores=shown["scores"],
+        scaled=shown["scaled"],
+        exp=shown["exp"],
+        exp_sum=exp_sum,
+        weights=shown["weights"],
+        output=shown["output"],
+        most_attended=[list(m) for m in sol.most_attended],
+        d_k=int(problem.query.shape[1]),
+        input_decimals=dec,
+        value_decimals=vdec,
+    )
+
+
+# --- data for templates and JSON ---------------------------------------------
+
+
+def to_data(problem: Problem) -> dict[str, Any]:
+    """A JSON-able dict of the problem.
+
+    Top-level numbers are the *displayed* ones (rounded by ROUNDING, as in ``rounded``),
+    so anything printed from this dict matches the slides; ``text`` has the strings to
+    print and ``exact`` the full-precision floats. With one query, ``query``, ``scores``,
+    ``scaled``, ``exp``, ``weights``, ``output`` and ``most_attended`` are flat lists and
+    ``exp_sum`` is a number; with several queries each gains an outer list, one entry per
+    query. ``keys`` and ``values`` are always lists of rows. ``most_attended`` holds
+    0-based key indices.
+    """
+    d = rounded(problem)
+    sol = problem.solution
+    # The frozen shape of the practice notes' Data field: the lesson's single query
+    # is stored flat. This is the one place per-query rows are flattened.
+    single = problem.query.shape[0] == 1
+
+    def flat(rows: list) -> Any:
+        return rows[0] if single else rows
+
+    def exact(a: np.ndarray) -> list:
+        return flat(np.atleast_2d(a).tolist())
+
+    text = d.text
+    return {
+        "seed": problem.seed,
+        "key": problem.key,
+        "variant": problem.variant,
+        "difficulty": problem.difficulty,
+        "d_k": d.d_k,
+        "n_keys": int(problem.keys.shape[0]),
+        "n_queries": int(problem.query.shape[0]),
+        "query": flat(d.query),
+        "keys": d.keys,
+        "values": d.values,
+        "scores": flat(d.scores),
+        "scaled": flat(d.scaled),
+        "exp": flat(d.exp),
+        "exp_sum": flat(d.exp_sum),
+        "weights": flat(d.weights),
+        "output": flat(d.output),
+        "most_attended": flat(d.most_attended),
+        "rounding": dict(ROUNDING),
+        "text": {name: value if name in ("keys", "values") else flat(value) for name, value in text.items()},
+        "exact": {
+            "scores": exact(sol.scores),
+            "scaled": exact(sol.scaled),
+            "exp": exact(sol.exp),
+            "exp_sum": float(sol.exp_sum[0]) if single else sol.exp_sum.tolist(),
+            "weights": exact(sol.weights),
+            "output": exact(sol.output),
+        },
+    }

@@ -1,0 +1,121 @@
+"""Drawing a hand-computable head from a seed, and the lesson's worked example.
+
+Moved unchanged from the former ``practice/attention.py``; see the package docstring."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from generator.errors import ParameterError
+from generator.practice import seeds
+
+from .solving import Problem, solve
+from .levels import DIFFICULTIES, D_K_RANGE, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, WEIGHT_CEILING, WEIGHT_FLOOR, _check_int, check_level
+from .guarantees import meets_guarantees
+
+
+WORKED_EXAMPLE_KEY = "worked-example"
+# Picked by searching seeds for a clean board example: q = (1, 1), small non-negative
+# keys and values, scores 3, 2, 0 (so one exponential is exactly 1), weights 0.620,
+# 0.306, 0.074 (one clear winner), and every named slip giving a different output.
+WORKED_EXAMPLE_SEED = 9705
+
+# --- drawing ---------------------------------------------------------------
+
+
+def _entries(bits: np.random.PCG64, lv: Level, shape: tuple[int, int]) -> np.ndarray:
+    grid = 10**lv.decimals
+    top = round(lv.span * grid)
+    return seeds.integers(bits, -top, top, shape) / grid
+
+
+def _make(q: np.ndarray, k: np.ndarray, v: np.ndarray, seed: int, key: str, variant: int, name: str) -> Problem:
+    with np.errstate(over="ignore"):
+        return Problem(q, k, v, solve(q, k, v), seed, key, variant, name)
+
+
+def _hopeless(q: np.ndarray, k: np.ndarray, lv: Level) -> bool:
+    """A cheap early "no" for rows whose weights clearly miss the band or the margin.
+
+    Only a speed-up: the slack of 0.002 is wider than any difference between these
+    unrounded weights and the displayed ones, so every row it rejects would also fail
+    unique_leader or no_extreme_weights; the verdict stays with broken_guarantees.
+    """
+    scaled = (q @ k.T)[0] / math.sqrt(q.shape[1])
+    e = np.exp(scaled - scaled.max())
+    w = np.sort(e / e.sum())
+    slack = 0.002
+    return bool(
+        w[0] < WEIGHT_FLOOR - slack
+        or w[-1] > WEIGHT_CEILING + slack
+        or w[-1] - w[-2] < lv.margin - slack
+        or (lv.max_lead is not None and w[-1] - w[-2] > lv.max_lead + slack)
+    )
+
+
+def draw(
+    seed: int,
+    key: str = "attention",
+    variant: int = 0,
+    difficulty: str = "standard",
+    d_k: int = 2,
+    n_keys: int = 3,
+    n_queries: int = 1,
+    *,
+    level: Level | None = None,
+) -> Problem:
+    """Draw variant ``variant`` of exercise ``key`` from ``seed``.
+
+    The values have d_k components too (d_v = d_k). ``level`` replaces the named
+    difficulty's Level (for authors testing their own ranges); it is checked the same way.
+    Raises ParameterError for parameters outside their ranges, or for a level that cannot
+    meet the guarantees.
+    """
+    if level is None:
+        if difficulty not in LEVELS:
+            raise ParameterError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}", "difficulty")
+        level = LEVELS[difficulty]
+    d_k = _check_int("d_k", d_k, *D_K_RANGE)
+    n_keys = _check_int("n_keys", n_keys, *N_KEYS_RANGE)
+    n_queries = _check_int("n_queries", n_queries, *N_QUERIES_RANGE)
+    check_level(level, d_k)
+    bits = seeds.stream(seed, key, variant)  # checks seed, key and variant
+    seed, variant = int(seed), int(variant)
+    # Every guarantee is a statement about one query row, so rows are drawn one at a
+    # time against fixed keys and values: the chance of success then no longer shrinks
+    # like p**n_queries. Keys and values that admit too few good rows are redrawn.
+    grid_size = (2 * round(level.span * 10**level.decimals) + 1) ** d_k
+    budget = MAX_TRIES
+    while budget > 0:
+        k = _entries(bits, level, (n_keys, d_k))
+        v = seeds.integers(bits, -level.value_span, level.value_span, (n_keys, d_k)).astype(np.float64)
+        rows: list[np.ndarray] = []
+        seen: set[bytes] = set()
+        for _ in range(min(ROW_TRIES * n_queries, budget)):
+            budget -= 1
+            q = _entries(bits, level, (1, d_k))
+            if q.tobytes() in seen:
+                continue  # already judged; the integer grid has only (2*span+1)**d_k rows
+            seen.add(q.tobytes())
+            if _hopeless(q, k, level) or not meets_guarantees(_make(q, k, v, seed, key, variant, level.name), level):
+                if len(seen) == grid_size:
+                    break  # every possible row tried: these keys cannot do it
+                continue
+            rows.append(q)
+            if len(rows) == n_queries:
+                return _make(np.vstack(rows), k, v, seed, key, variant, level.name)
+    raise ParameterError(
+        f"no problem met every guarantee in {MAX_TRIES} candidate rows for difficulty {level.name!r} with "
+        f"d_k={d_k}, n_keys={n_keys}, n_queries={n_queries}; margin {level.margin} may be out of "
+        f"reach for span {level.span} (allowed: a wider span or a smaller margin)"
+    )
+
+
+def worked_example(seed: int = WORKED_EXAMPLE_SEED) -> Problem:
+    """The slides' worked example: exercise "worked-example", variant 0, standard level.
+
+    The lesson source names the seed (WORKED_EXAMPLE_SEED was picked for a clean example),
+    so slides, cards and diagrams all draw it through this one function.
+    """
+    return draw(seed, key=WORKED_EXAMPLE_KEY, variant=0, difficulty="standard")
