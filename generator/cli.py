@@ -7,10 +7,9 @@ import time
 from pathlib import Path
 
 from .errors import BuildError
-from .limits import SEED, fresh_seed
 from .exporters import EXPORTERS
+from .limits import SEED, fresh_seed
 from .stamp import build_mtime
-
 
 
 def _parser() -> argparse.ArgumentParser:
