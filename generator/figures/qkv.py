@@ -20,7 +20,7 @@ REGIONS_RANGE = (2, 4)
 WHICH = ("both", "self", "cross")
 
 BOX_W, BOX_H = 40.0, 44.0
-SRC_Y, PROJ_Y = 140.0, 270.0  # centre heights of the source row and the q/k/v row
+SRC_Y, PROJ_Y = 80.0, 190.0  # centre heights of the source row and the q/k/v row
 GAP = 4.0
 
 
@@ -35,32 +35,32 @@ def _trio(ax: Axes, cx: float, sx: float, roles: tuple[str, ...], symbols: tuple
 
 
 def _self(ax: Axes, left: float, width: float, n: int) -> None:
-    style.text(ax, left + width / 2, 480, "Self-attention (ViT)", px=style.TITLE_PX, weight="bold", gid="qkv-self-title")
+    style.text(ax, left + width / 2, 375, "Self-attention (ViT)", px=style.TITLE_PX, weight="bold", gid="qkv-self-title")
     pitch = width / n
     for i in range(1, n + 1):
         cx = left + pitch * (i - 0.5)
         style.box(ax, cx, SRC_Y, 60, BOX_H, "x", style.math("x", i), gid=f"qkv-self-x-box-{i}", label_gid=f"qkv-self-x-{i}")
         _trio(ax, cx, cx, ("query", "key", "value"), ("q", "k", "v"), i, "self")
-    style.text(ax, left + width / 2, 390, r"$q_i = W_Q x_i,\ k_i = W_K x_i,\ v_i = W_V x_i$", px=style.MATH_PX, gid="qkv-self-formula")
-    style.text(ax, left + width / 2, 345, "the same learned matrices for every token", px=style.SMALL_PX, gid="qkv-self-shared")
-    style.text(ax, left + width / 2, 70, "queries, keys, values: all from the tokens", px=style.SMALL_PX, gid="qkv-self-summary")
+    style.text(ax, left + width / 2, 312, r"$q_i = W_Q x_i,\ k_i = W_K x_i,\ v_i = W_V x_i$", px=style.MATH_PX, gid="qkv-self-formula")
+    style.text(ax, left + width / 2, 268, "the same learned matrices for every token", px=style.SMALL_PX, gid="qkv-self-shared")
+    style.text(ax, left + width / 2, 22, "queries, keys, values: all from the tokens", px=style.SMALL_PX, gid="qkv-self-summary")
 
 
 def _cross(ax: Axes, left: float, width: float, regions: int) -> None:
-    style.text(ax, left + width / 2, 480, "Cross-attention (captioning)", px=style.TITLE_PX, weight="bold", gid="qkv-cross-title")
+    style.text(ax, left + width / 2, 375, "Cross-attention (captioning)", px=style.TITLE_PX, weight="bold", gid="qkv-cross-title")
     pitch = width / regions
     for j in range(1, regions + 1):
         cx = left + pitch * (j - 0.5)
         style.box(ax, cx, SRC_Y, 60, BOX_H, "x", style.math("a", j), gid=f"qkv-cross-region-box-{j}", label_gid=f"qkv-cross-region-{j}")
         _trio(ax, cx, cx, ("key", "value"), ("k", "v"), j, "cross")
     # The one query: from the decoder state, not from any region.
-    hx, qx, y = left + 70, left + width - 70, 400.0
+    hx, qx, y = left + 70, left + width - 70, 305.0
     style.box(ax, hx, y, 84, BOX_H, "h", style.math("h", "t-1"), gid="qkv-cross-h-box", label_gid="qkv-cross-h")
     style.box(ax, qx, y, BOX_W, BOX_H, "query", "$q$", gid="qkv-cross-query-box", label_gid="qkv-cross-query")
     style.arrow(ax, (hx + 42, y), (qx - BOX_W / 2, y), gid="qkv-cross-arrow-query")
     style.text(ax, (hx + qx) / 2, y + 22, "$W_Q$", px=style.MATH_PX, gid="qkv-cross-wq")
-    style.text(ax, (hx + qx) / 2, y - 50, "decoder state → query", px=style.SMALL_PX, gid="qkv-cross-state")
-    style.text(ax, left + width / 2, 70, "query: the state; keys, values: the regions", px=style.SMALL_PX, gid="qkv-cross-summary")
+    style.text(ax, (hx + qx) / 2, y - 42, "decoder state → query", px=style.SMALL_PX, gid="qkv-cross-state")
+    style.text(ax, left + width / 2, 22, "query: the state; keys, values: the regions", px=style.SMALL_PX, gid="qkv-cross-summary")
 
 
 def qkv_sources(which: str = "both", tokens: int = 3, regions: int = 4) -> Figure:
@@ -70,14 +70,14 @@ def qkv_sources(which: str = "both", tokens: int = 3, regions: int = 4) -> Figur
     check_int("tokens", tokens, *TOKENS_RANGE)
     check_int("regions", regions, *REGIONS_RANGE)
     if which == "both":
-        fig, ax = style.canvas(1100, 510)
+        fig, ax = style.canvas(1100, 400)
         _self(ax, 20.0, 560.0, tokens)
-        ax.plot([600, 600], [20, 495], color="#DDDDDD", linewidth=1.5, gid="qkv-divider")
+        ax.plot([600, 600], [10, 390], color="#DDDDDD", linewidth=1.5, gid="qkv-divider")
         _cross(ax, 620.0, 460.0, regions)
     elif which == "self":
-        fig, ax = style.canvas(600, 510)
+        fig, ax = style.canvas(600, 400)
         _self(ax, 20.0, 560.0, tokens)
     else:
-        fig, ax = style.canvas(500, 510)
+        fig, ax = style.canvas(500, 400)
         _cross(ax, 20.0, 460.0, regions)
     return fig
