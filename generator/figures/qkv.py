@@ -34,13 +34,19 @@ def _trio(ax: Axes, cx: float, sx: float, roles: tuple[str, ...], symbols: tuple
         style.arrow(ax, (sx, SRC_Y + BOX_H / 2), (bx, PROJ_Y - BOX_H / 2), gid=f"qkv-{tag}-arrow-{role}-{index}")
 
 
-def _self(ax: Axes, left: float, width: float, n: int) -> None:
-    style.text(ax, left + width / 2, 375, "Self-attention (ViT)", px=style.TITLE_PX, weight="bold", gid="qkv-self-title")
+def _sources(ax: Axes, left: float, width: float, n: int, symbol: str, name: str, roles: tuple[str, ...], tag: str) -> None:
+    """A row of n source boxes (input role), each feeding its own boxes for ``roles``."""
+    letters = {"query": "q", "key": "k", "value": "v"}
     pitch = width / n
     for i in range(1, n + 1):
         cx = left + pitch * (i - 0.5)
-        style.box(ax, cx, SRC_Y, 60, BOX_H, "x", style.math("x", i), gid=f"qkv-self-x-box-{i}", label_gid=f"qkv-self-x-{i}")
-        _trio(ax, cx, cx, ("query", "key", "value"), ("q", "k", "v"), i, "self")
+        style.box(ax, cx, SRC_Y, 60, BOX_H, "x", style.math(symbol, i), gid=f"qkv-{name}-box-{i}", label_gid=f"qkv-{name}-{i}")
+        _trio(ax, cx, cx, roles, tuple(letters[r] for r in roles), i, tag)
+
+
+def _self(ax: Axes, left: float, width: float, n: int) -> None:
+    style.text(ax, left + width / 2, 375, "Self-attention (ViT)", px=style.TITLE_PX, weight="bold", gid="qkv-self-title")
+    _sources(ax, left, width, n, "x", "self-x", ("query", "key", "value"), "self")
     style.text(ax, left + width / 2, 312, r"$q_i = W_Q x_i,\ k_i = W_K x_i,\ v_i = W_V x_i$", px=style.MATH_PX, gid="qkv-self-formula")
     style.text(ax, left + width / 2, 268, "the same learned matrices for every token", px=style.SMALL_PX, gid="qkv-self-shared")
     style.text(ax, left + width / 2, 22, "queries, keys, values: all from the tokens", px=style.SMALL_PX, gid="qkv-self-summary")
@@ -48,11 +54,7 @@ def _self(ax: Axes, left: float, width: float, n: int) -> None:
 
 def _cross(ax: Axes, left: float, width: float, regions: int) -> None:
     style.text(ax, left + width / 2, 375, "Cross-attention (captioning)", px=style.TITLE_PX, weight="bold", gid="qkv-cross-title")
-    pitch = width / regions
-    for j in range(1, regions + 1):
-        cx = left + pitch * (j - 0.5)
-        style.box(ax, cx, SRC_Y, 60, BOX_H, "x", style.math("a", j), gid=f"qkv-cross-region-box-{j}", label_gid=f"qkv-cross-region-{j}")
-        _trio(ax, cx, cx, ("key", "value"), ("k", "v"), j, "cross")
+    _sources(ax, left, width, regions, "a", "cross-region", ("key", "value"), "cross")
     # The one query: from the decoder state, not from any region.
     hx, qx, y = left + 70, left + width - 70, 305.0
     style.box(ax, hx, y, 84, BOX_H, "h", style.math("h", "t-1"), gid="qkv-cross-h-box", label_gid="qkv-cross-h")
