@@ -58,7 +58,7 @@ def test_lesson_cards_cover_every_learning_goal():
         "attention formula and steps": [r"\\mathrm\{softmax\}", r"QK\^\\top|Q K\^\\top", r"\\sqrt\{d_k\}",
                                          r"dot product", r"weighted sum"],
         "two lifts": [r"Parallelism", r"Long range"],
-        "ViT replaces convolution": [r"replaces \*\*convolution\*\*", r"patches"],
+        "ViT replaces the convolution stack": [r"replaces the \*\*stack of local convolutions\*\*", r"patches"],
         "captioning and video architectures": [r"CNN-RNN", r"Show, Attend and Tell \(2015\)", r"CNN encodes each frame"],
         "sister tracks": [r"Track 12, lesson 2", r"Track 5", r"Track 14"],
     }

@@ -21,6 +21,11 @@ TOML (whose parsers lose line numbers once a document is loaded)::
 ``== key`` opens a card. The key is the card's identity in Anki (its note GUID
 is derived from it), so it must never be renamed once a deck has shipped;
 renaming it makes every learner's copy a new card with no history.
+
+A card whose meaning changes gets a new key, and the old key is retired: a
+``retired: key-a key-b`` line before the first card lists keys that shipped once
+and must never name a card again (learners still hold them under the old
+meaning). Using a retired key for a card is an error at that card's line.
 """
 from __future__ import annotations
 
@@ -77,9 +82,19 @@ class _Draft:
 
 def parse_cards(path: Path) -> list[Flashcard]:
     """Parse one ``.cards`` file; raise :class:`BuildError` at the offending line."""
+    return _parse(path)[0]
+
+
+def retired_keys(path: Path) -> dict[str, int]:
+    """The keys a ``.cards`` file lists as retired, each with its line."""
+    return _parse(path)[1]
+
+
+def _parse(path: Path) -> tuple[list[Flashcard], dict[str, int]]:
     text = path.read_text(encoding="utf-8")
     cards: list[Flashcard] = []
     seen: dict[str, int] = {}
+    retired: dict[str, int] = {}
     draft: _Draft | None = None
     current: str | None = None  # field receiving continuation lines
     blank_pending = False
@@ -117,6 +132,13 @@ def parse_cards(path: Path) -> list[Flashcard]:
                 )
             if key in seen:
                 raise BuildError(f"duplicate card key {key!r} (first used on line {seen[key]})", path, number)
+            if key in retired:
+                raise BuildError(
+                    f"card key {key!r} is retired (line {retired[key]}): learners hold it under its old "
+                    "meaning; give this card a new key",
+                    path,
+                    number,
+                )
             seen[key] = number
             draft, current = _Draft(key, number, {}, {}), None
             continue
@@ -124,6 +146,14 @@ def parse_cards(path: Path) -> list[Flashcard]:
         if not field:
             raise BuildError("expected '== card-key' or 'field: value'", path, number)
         name = field.group(1).lower()
+        if name == "retired":
+            if draft is not None:
+                raise BuildError("'retired:' belongs before the first '== card-key' line", path, number)
+            for key in (field.group(2) or "").split():
+                if not KEY.match(key):
+                    raise BuildError(f"bad retired key {key!r}: card keys use lowercase letters, digits and '-'", path, number)
+                retired.setdefault(key, number)
+            continue
         if draft is None:
             raise BuildError(f"field {name!r} before the first '== card-key' line", path, number)
         if name not in FIELDS:
@@ -135,7 +165,7 @@ def parse_cards(path: Path) -> list[Flashcard]:
         draft.field_lines[name] = number
         current = name
     finish()
-    return cards
+    return cards, retired
 
 
 def _finish(path: Path, draft: _Draft) -> Flashcard:

@@ -20,7 +20,7 @@ from .. import limits
 from ..errors import ParameterError
 from ..practice import attention as practice
 from ..practice import reasoning
-from . import attention, lifts, pipelines, rnn, vit
+from . import attention, lifts, pipelines, qkv, rnn, vit
 
 Examples = Mapping[str, practice.Problem]
 _INT = re.compile(r"[+-]?\d+")
@@ -242,6 +242,10 @@ def _lifts(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
     return Prepared(name, v, {}, lambda: lifts.two_lifts(v["T"]))
 
 
+def _qkv(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
+    return Prepared(name, v, {}, lambda: qkv.qkv_sources(v["which"], v["tokens"], v["regions"]))
+
+
 FIGURES: dict[str, FigureSpec] = {
     spec.name: spec
     for spec in (
@@ -309,6 +313,16 @@ FIGURES: dict[str, FigureSpec] = {
             (Param("T", 5, *lifts.T_RANGE),),
             _lifts,
         ),
+        FigureSpec(
+            "qkv_sources",
+            "Where q, k, v come from: projections of the same tokens (self) vs decoder state against regions (cross)",
+            (
+                Param("which", "both", choices=qkv.WHICH),
+                Param("tokens", 3, *qkv.TOKENS_RANGE),
+                Param("regions", 4, *qkv.REGIONS_RANGE),
+            ),
+            _qkv,
+        ),
     )
 }
 
@@ -348,5 +362,6 @@ SAMPLES: tuple[tuple[str, dict[str, str]], ...] = (
     ("attention_heatmap", {"kind": "caption_words", "seed": "7"}),
     ("attention_image", {"seed": "7"}),
     ("two_lifts", {"T": "5"}),
+    ("qkv_sources", {}),
     ("vit_pipeline", {"image_size": "224", "patch": "16", "layers": "12"}),
 )

@@ -18,7 +18,8 @@ LAYERS_RANGE = (1, 48)
 
 
 def vit_pipeline(image_size: int = 224, patch: int = 16, layers: int = 12, seed: int = 0) -> Figure:
-    """image -> patch grid -> linear projection + position embeddings + [CLS] ->
+    """image -> patch grid -> linear projection (the same as a patch x patch convolution
+    with stride patch) + position embeddings, beside a separately learned [CLS] token ->
     Transformer encoder (x layers) -> MLP head -> class."""
     n = check_grid(image_size, patch, *GRID_RANGE)
     check_int("layers", layers, *LAYERS_RANGE)
@@ -66,14 +67,21 @@ def vit_pipeline(image_size: int = 224, patch: int = 16, layers: int = 12, seed:
             style.box(ax, tok_cx, token_y, token_w, token_h, "h", "[CLS]", px=style.SMALL_PX, gid="vit-cls-box", label_gid="vit-cls")
         else:
             style.box(ax, tok_cx, token_y, token_w, token_h, "x", style.math("p", t), gid=f"vit-token-box-{t}", label_gid=f"vit-token-{t}")
-        # Projection up into the token, token up into the encoder.
-        style.arrow(ax, (tok_cx, 120), (tok_cx, token_y - token_h / 2), gid=f"vit-proj-arrow-{i}")
+        # Projection up into each patch token; [CLS] is a learned embedding of its own,
+        # not a projected patch, so nothing from the projection feeds it.
+        if t != 0:
+            style.arrow(ax, (tok_cx, 120), (tok_cx, token_y - token_h / 2), gid=f"vit-proj-arrow-{i}")
         style.arrow(ax, (tok_cx, token_y + token_h / 2), (tok_cx, 300), gid=f"vit-enc-arrow-{i}")
 
     # --- projection, encoder, head --------------------------------------------------
+    # The projection starts right of the [CLS] column, so no arrow could be read as feeding it.
     span_l, span_r = left + 10, right - 15
-    style.box(ax, (span_l + span_r) / 2, 90, span_r - span_l, 60, "module", "linear projection of flattened patches", px=style.TEXT_PX, gid="vit-projection-box", label_gid="vit-projection")
-    style.arrow(ax, (ix + side + 12, 90), (span_l, 90), gid="vit-image-arrow")
+    proj_l = left + pitch
+    label = f"patch projection (= {patch}×{patch} conv, stride {patch})"
+    if style.text_width(label, style.SMALL_PX) > span_r - proj_l - 16:
+        label = "linear patch projection"
+    style.box(ax, (proj_l + span_r) / 2, 90, span_r - proj_l, 60, "module", label, px=style.SMALL_PX, gid="vit-projection-box", label_gid="vit-projection")
+    style.arrow(ax, (ix + side + 12, 90), (proj_l, 90), gid="vit-image-arrow")
     style.arrow(ax, (ix + side, iy + side / 2), (ix + side + 12, iy + side / 2), head=False, gid="vit-image-arrow-stub")
     ax.plot([ix + side + 12, ix + side + 12], [iy + side / 2, 90], color=style.FLOW, linewidth=2.2, gid="vit-image-arrow-bend")
     style.box(ax, (span_l + span_r) / 2, 340, span_r - span_l, 80, "module", f"Transformer encoder  × {layers}", px=style.TEXT_PX, gid="vit-encoder-box", label_gid="vit-encoder")

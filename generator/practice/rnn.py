@@ -1,0 +1,422 @@
+"""A scalar RNN step, h_t = tanh(w h_{t-1} + u x_t), and its gradient through time.
+
+The engine behind limit 2 of recurrence ("weak long-range memory"): a learner runs
+the recurrence for T steps by hand and multiplies the per-step factors
+
+    f_t = d h_t / d h_{t-1} = w * tanh'(a_t) = w * (1 - h_t^2)
+
+whose product is d h_T / d h_0. Factors well below 1 make that product vanish with
+T; factors above 1 make it explode. ``solve`` computes a problem exactly, ``draw``
+draws a hand-computable one from a seed, ``rounded`` gives every step at display
+precision, ``mistakes`` the answers reached with the common slips, ``to_data`` a
+JSON-able dict. The module mirrors practice/attention.py, so a practice kind can
+plug it in the same way.
+
+Inputs (drawn problems)
+    h_0 = 0; w has one decimal, in [W_VANISH] for "vanishing" and [W_EXPLODE] for
+    "exploding" (w > 0 keeps the signs easy by hand); u has one decimal in
+    [-U_SPAN, U_SPAN], not 0; the inputs x_t are integers in [-X_SPAN, X_SPAN].
+    Parameters: T in T_RANGE = [2, 4], regime in REGIMES (default: variant 0 is
+    "vanishing", 1 "exploding", 2 "vanishing", ...), variant >= 0.
+
+Display rounding (ROUNDING): the hand chain
+    pre-activations a_t 4 decimals, states h_t 3, slopes tanh'(a_t) = 1 - h_t^2 3,
+    factors 4, product 3 (4 significant digits in scientific notation below 0.01).
+    Unlike attention's steps, the states feed each other, so the displayed numbers are
+    the chain a learner writes down: each step is computed from the *displayed* numbers
+    of the step before and rounded once (Python's round, half to even on the binary
+    value). a_t = w h_{t-1} + u x_t and w * slope_t are then exact at 4 decimals.
+    ``consistent_at_display`` re-checks that chain; ``close_to_exact`` bounds how far it
+    drifts from the float64 solution (displayed product within 1 % of the exact one).
+
+Guarantees of drawn problems (GUARANTEES, judged on the displayed numbers):
+    all_finite; clear_regime (every factor <= VANISH_BOUND for "vanishing", every
+    factor >= EXPLODE_BOUND for "exploding", so the product through any number of
+    such steps is at most VANISH_BOUND^T or at least EXPLODE_BOUND^T);
+    not_saturated (every displayed |h_t| in [0.05, 0.95], so no state reads as 0 or
+    +-1 and tanh' is visible); inputs_vary (not every x_t equal, so the steps
+    differ); close_to_exact; slips_differ (every named slip gives a displayed product different from
+    the right one, so "if you got X you made slip Y" is true); consistent_at_display.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from generator.errors import ParameterError
+from generator.practice import seeds
+
+REGIMES = ("vanishing", "exploding")
+T_RANGE = (2, 4)
+# w in tenths: the vanishing range keeps |w| < 1 (so |f_t| <= w < 1 whatever the
+# states); the exploding range needs w well above 1 because tanh' < 1 eats into it.
+W_VANISH = (0.5, 0.9)
+W_EXPLODE = (1.4, 2.5)
+U_SPAN = 1.0
+X_SPAN = 2
+# A factor at most 0.7 halves the gradient every two steps; at least 1.2 multiplies
+# it by 38 in 20 steps. Both are far enough from 1 to read as "clearly" on a card.
+VANISH_BOUND = 0.7
+EXPLODE_BOUND = 1.2
+STATE_BAND = (0.05, 0.95)
+# The horizon a slide or card extrapolates to with the bounds above.
+HORIZON = 20
+MAX_TRIES = 20000
+
+ROUNDING: dict[str, int] = {"pre": 4, "state": 3, "slope": 3, "factor": 4, "product": 3}
+# How far the displayed product may drift from the exact one (relative).
+EXACT_TOLERANCE = 0.01
+
+RNN_EXAMPLE_KEY = "rnn-example"
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Every step of the recurrence and of the backward product, exactly (float64)."""
+
+    pre: np.ndarray  # (T,): a_t = w h_{t-1} + u x_t
+    state: np.ndarray  # (T,): h_t = tanh(a_t)
+    slope: np.ndarray  # (T,): tanh'(a_t) = 1 - h_t^2
+    factor: np.ndarray  # (T,): w * slope_t = d h_t / d h_{t-1}
+    product: float  # prod_t factor_t = d h_T / d h_0
+
+
+def solve(w: float, u: float, xs, h0: float = 0.0) -> Solution:
+    """Run the recurrence over the inputs ``xs`` from ``h0`` and multiply the factors."""
+    x = np.asarray(xs, dtype=np.float64)
+    pre, state = np.empty_like(x), np.empty_like(x)
+    h = float(h0)
+    for t, xt in enumerate(x):
+        pre[t] = w * h + u * xt
+        h = math.tanh(pre[t])
+        state[t] = h
+    slope = 1.0 - state**2
+    factor = w * slope
+    return Solution(pre, state, slope, factor, float(np.prod(factor)))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A drawn (or given) scalar RNN with its solution and where it came from."""
+
+    w: float
+    u: float
+    xs: np.ndarray  # (T,)
+    h0: float
+    solution: Solution
+    seed: int | None = None
+    key: str = ""
+    variant: int = 0
+    regime: str = ""
+
+    @property
+    def T(self) -> int:
+        return int(self.xs.shape[0])
+
+    @classmethod
+    def given(cls, w: float, u: float, xs, h0: float = 0.0) -> "Problem":
+        x = np.asarray(xs, dtype=np.float64)
+        return cls(float(w), float(u), x, float(h0), solve(w, u, x, h0))
+
+
+# --- display ---------------------------------------------------------------
+
+
+def _round(x: float, decimals: int) -> float:
+    return round(float(x), decimals) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def fmt(value: float, step: str | int) -> str:
+    """Format ``value`` as every slide and card prints ``step`` (a ROUNDING key or decimals).
+
+    A product below 0.01 in size is printed in scientific notation with four
+    significant digits, so a vanished gradient never reads as "0.000".
+    """
+    if step == "product" and value != 0 and abs(value) < 0.01:
+        mantissa, exponent = f"{value:.3e}".split("e")
+        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    d = ROUNDING[step] if isinstance(step, str) else step
+    text = f"{float(value):.{d}f}"
+    if text.startswith("-") and not text.strip("-0."):
+        text = text[1:]
+    return text
+
+
+def _round_product(x: float) -> float:
+    if x != 0 and abs(x) < 0.01:
+        return float(f"{x:.3e}")
+    return _round(x, ROUNDING["product"])
+
+
+@dataclass(frozen=True)
+class Display:
+    """Every step as the learner sees it: plain floats and, in ``text``, the strings."""
+
+    w: float
+    u: float
+    xs: list[float]
+    h0: float
+    pre: list[float]
+    state: list[float]
+    slope: list[float]
+    factor: list[float]
+    product: float
+
+    @property
+    def T(self) -> int:
+        return len(self.xs)
+
+    @property
+    def text(self) -> dict[str, Any]:
+        def num(x: float) -> str:
+            s = format(float(x), "g")
+            return "0" if s == "-0" else s
+
+        out: dict[str, Any] = {"w": num(self.w), "u": num(self.u), "h0": num(self.h0), "xs": [num(x) for x in self.xs]}
+        for name in ("pre", "state", "slope", "factor"):
+            out[name] = [fmt(x, name) for x in getattr(self, name)]
+        out["product"] = fmt(self.product, "product")
+        return out
+
+
+def rounded(problem: Problem) -> Display:
+    """The problem as the learner computes it: the hand chain (see "Display rounding")."""
+    w, u = _round(problem.w, 1), _round(problem.u, 1)
+    xs = [_round(x, 1) for x in problem.xs]
+    h0 = _round(problem.h0, ROUNDING["state"])
+    pre, state, slope, factor = [], [], [], []
+    prev = h0
+    for x in xs:
+        pre.append(_round(w * prev + u * x, ROUNDING["pre"]))
+        state.append(_round(math.tanh(pre[-1]), ROUNDING["state"]))
+        slope.append(_round(1 - state[-1] ** 2, ROUNDING["slope"]))
+        factor.append(_round(w * slope[-1], ROUNDING["factor"]))
+        prev = state[-1]
+    return Display(w, u, xs, h0, pre, state, slope, factor, _round_product(math.prod(factor)))
+
+
+# --- guarantees ------------------------------------------------------------
+
+_TINY = 1e-9
+
+
+def _shown(p: Problem | Display) -> Display:
+    return p if isinstance(p, Display) else rounded(p)
+
+
+def _half(step: str) -> float:
+    return 0.5 * 10.0 ** -ROUNDING[step] + _TINY
+
+
+def all_finite(p: Problem | Display) -> bool:
+    d = _shown(p)
+    return all(math.isfinite(x) for x in (*d.pre, *d.state, *d.slope, *d.factor, d.product))
+
+
+def clear_regime(p: Problem | Display, regime: str) -> bool:
+    """Every displayed factor on the regime's side of its bound (and the product with it)."""
+    d = _shown(p)
+    if regime == "vanishing":
+        return all(0 < f <= VANISH_BOUND + _TINY for f in d.factor) and d.product <= VANISH_BOUND ** d.T + _TINY
+    return all(f >= EXPLODE_BOUND - _TINY for f in d.factor) and d.product >= EXPLODE_BOUND ** d.T - _TINY
+
+
+def not_saturated(p: Problem | Display) -> bool:
+    low, high = STATE_BAND
+    return all(low - _TINY <= abs(h) <= high + _TINY for h in _shown(p).state)
+
+
+def inputs_vary(p: Problem | Display) -> bool:
+    return len(set(_shown(p).xs)) > 1
+
+
+def consistent_at_display(p: Problem | Display) -> bool:
+    """From each displayed step, the next one computed by hand lands on the displayed
+    next step within half a unit in its last place (the product: within half a unit of
+    its third decimal, or 0.05 % when printed in scientific notation)."""
+    d = _shown(p)
+    prev = d.h0
+    for t in range(d.T):
+        if abs(d.w * prev + d.u * d.xs[t] - d.pre[t]) > _half("pre"):
+            return False
+        if abs(math.tanh(d.pre[t]) - d.state[t]) > _half("state"):
+            return False
+        if abs(1 - d.state[t] ** 2 - d.slope[t]) > _half("slope"):
+            return False
+        if abs(d.w * d.slope[t] - d.factor[t]) > _half("factor"):
+            return False
+        prev = d.state[t]
+    product = math.prod(d.factor)
+    tolerance = _half("product") if abs(d.product) >= 0.01 else 5e-4 * abs(d.product)
+    return abs(product - d.product) <= tolerance
+
+
+def close_to_exact(p: Problem) -> bool:
+    """The hand chain's product is within EXACT_TOLERANCE (relative) of the exact product."""
+    return abs(rounded(p).product - p.solution.product) <= EXACT_TOLERANCE * abs(p.solution.product)
+
+
+def slips_differ(p: Problem) -> bool:
+    shown = fmt(rounded(p).product, "product")
+    return all(s.text["product"] != shown for s in mistakes(p).values())
+
+
+def _checks(p: Problem, regime: str) -> dict[str, Callable[[], bool]]:
+    d = rounded(p)
+    return {
+        "clear_regime": lambda: clear_regime(d, regime),
+        "not_saturated": lambda: not_saturated(d),
+        "inputs_vary": lambda: inputs_vary(d),
+        "all_finite": lambda: all_finite(d),
+        "consistent_at_display": lambda: consistent_at_display(d),
+        "close_to_exact": lambda: close_to_exact(p),
+        "slips_differ": lambda: slips_differ(p),
+    }
+
+
+GUARANTEES = ("clear_regime", "not_saturated", "inputs_vary", "all_finite", "consistent_at_display",
+              "close_to_exact", "slips_differ")
+
+
+def broken_guarantees(p: Problem, regime: str | None = None) -> list[str]:
+    """Names of the guarantees ``p`` breaks (for ``regime``, by default its own)."""
+    regime = regime or p.regime
+    if regime not in REGIMES:
+        raise ParameterError(f"regime must be one of {', '.join(REGIMES)}, got {regime!r}")
+    return [name for name, ok in _checks(p, regime).items() if not ok()]
+
+
+# --- drawing ---------------------------------------------------------------
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ParameterError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+    return int(value)
+
+
+def _tenths(bits: np.random.PCG64, low: float, high: float) -> float:
+    return float(seeds.integers(bits, round(low * 10), round(high * 10), 1)[0]) / 10
+
+
+def draw(seed: int, key: str = "rnn", variant: int = 0, regime: str | None = None, T: int = 2) -> Problem:
+    """Draw variant ``variant`` of exercise ``key`` from ``seed``.
+
+    ``regime`` defaults to REGIMES[variant % 2], so a set of notes alternates.
+    Raises ParameterError for parameters outside their ranges.
+    """
+    T = _check_int("T", T, *T_RANGE)
+    bits = seeds.stream(seed, key, variant)  # checks seed, key and variant
+    seed, variant = int(seed), int(variant)
+    if regime is None:
+        regime = REGIMES[variant % 2]
+    if regime not in REGIMES:
+        raise ParameterError(f"regime must be one of {', '.join(REGIMES)}, got {regime!r}")
+    w_range = W_VANISH if regime == "vanishing" else W_EXPLODE
+    for _ in range(MAX_TRIES):
+        w = _tenths(bits, *w_range)
+        u = _tenths(bits, -U_SPAN, U_SPAN)
+        xs = seeds.integers(bits, -X_SPAN, X_SPAN, T).astype(np.float64)
+        if u == 0:
+            continue
+        p = Problem(w, u, xs, 0.0, solve(w, u, xs), seed, key, variant, regime)
+        if all(ok() for ok in _checks(p, regime).values()):
+            return p
+    raise ParameterError(f"no {regime} problem with T={T} met every guarantee in {MAX_TRIES} tries")
+
+
+def lesson_examples(seed: int) -> dict[str, Problem]:
+    """The slide's two scalar RNNs, one per regime, drawn from the lesson's seed."""
+    return {regime: draw(seed, key=RNN_EXAMPLE_KEY, variant=i, regime=regime) for i, regime in enumerate(REGIMES)}
+
+
+# --- named mistakes ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slip:
+    """The product a learner reaches with one common slip, rounded like the right one."""
+
+    name: str
+    factors: list[float]
+    product: float
+    explanation: str
+
+    @property
+    def text(self) -> dict[str, Any]:
+        return {"factors": [fmt(f, "factor") for f in self.factors], "product": fmt(self.product, "product")}
+
+
+SLIP_EXPLANATIONS = {
+    "w_only": "Multiplied w alone at every step, forgetting tanh'(a_t) = 1 - h_t^2: the gradient looks larger than it is.",
+    "state_for_slope": "Used the state h_t where the slope 1 - h_t^2 belongs (tanh itself instead of its derivative).",
+    "no_squash": "Ran the forward steps without tanh (h_t = a_t), so the states and their slopes are wrong.",
+}
+
+
+def mistakes(problem: Problem) -> dict[str, Slip]:
+    """The named slips and the product each one leads to."""
+    w, sol = problem.w, problem.solution
+    linear = []
+    h = problem.h0
+    for x in problem.xs:
+        h = w * h + problem.u * x
+        linear.append(h)
+    factors = {
+        "w_only": [w] * problem.T,
+        "state_for_slope": [w * h for h in sol.state],
+        "no_squash": [w * (1 - h * h) for h in linear],
+    }
+    return {
+        name: Slip(name, [_round(f, ROUNDING["factor"]) for f in fs], _round_product(math.prod(fs)), SLIP_EXPLANATIONS[name])
+        for name, fs in factors.items()
+    }
+
+
+# --- data for templates and JSON ---------------------------------------------
+
+
+def horizon(problem: Problem, steps: int = HORIZON) -> dict[str, Any]:
+    """What the regime's bound promises after ``steps`` steps like these."""
+    bound = VANISH_BOUND if problem.regime == "vanishing" else EXPLODE_BOUND
+    value = bound**steps
+    return {"steps": steps, "bound": bound, "value": value,
+            "text": fmt(value, "product") if value < 0.01 else f"{value:.0f}",
+            "relation": "at most" if problem.regime == "vanishing" else "at least"}
+
+
+def to_data(problem: Problem) -> dict[str, Any]:
+    """A JSON-able dict: displayed numbers at top level, ``text`` to print, ``exact`` floats."""
+    d = rounded(problem)
+    sol = problem.solution
+    return {
+        "seed": problem.seed,
+        "key": problem.key,
+        "variant": problem.variant,
+        "regime": problem.regime,
+        "T": problem.T,
+        "w": d.w,
+        "u": d.u,
+        "xs": d.xs,
+        "h0": d.h0,
+        "pre": d.pre,
+        "state": d.state,
+        "slope": d.slope,
+        "factor": d.factor,
+        "product": d.product,
+        "rounding": dict(ROUNDING),
+        "text": d.text,
+        "exact": {
+            "pre": sol.pre.tolist(),
+            "state": sol.state.tolist(),
+            "slope": sol.slope.tolist(),
+            "factor": sol.factor.tolist(),
+            "product": sol.product,
+        },
+    }

@@ -1,0 +1,212 @@
+"""The scalar RNN engine (generator.practice.rnn) against an independent reference.
+
+The reference below does not import the engine's arithmetic: the exact recurrence is a
+plain loop with ``math.tanh``; the hand chain (what a learner writes down) is redone
+with ``decimal`` rounding of each float's exact binary value; the documented ranges,
+bounds and rounding are written out here from the module docstring. The lesson's
+shape (T = 2) is drawn for 5,000 seeds in each regime.
+"""
+from __future__ import annotations
+
+import json
+import math
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import pytest
+
+from generator.errors import ParameterError
+from generator.practice import rnn
+
+SEEDS = range(5000)
+# The documented rule, typed from the docstring rather than read from the module.
+DECIMALS = {"pre": 4, "state": 3, "slope": 3, "factor": 4, "product": 3}
+W_RANGE = {"vanishing": (Decimal("0.5"), Decimal("0.9")), "exploding": (Decimal("1.4"), Decimal("2.5"))}
+BOUND = {"vanishing": 0.7, "exploding": 1.2}
+
+
+def q(x: float, places: int) -> Decimal:
+    """Round the float's exact binary value half to even (not the engine's route)."""
+    return Decimal(x).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def exact_chain(w: float, u: float, xs: list[float]) -> dict[str, list[float] | float]:
+    h, states = 0.0, []
+    for x in xs:
+        h = math.tanh(w * h + u * x)
+        states.append(h)
+    factors = [w * (1 - s * s) for s in states]
+    return {"state": states, "factor": factors, "product": math.prod(factors)}
+
+
+def hand_chain(w: float, u: float, xs: list[float]) -> dict[str, list[Decimal]]:
+    """Each step from the previous step's printed digits, rounded once."""
+    prev = Decimal(0)
+    out: dict[str, list[Decimal]] = {"pre": [], "state": [], "slope": [], "factor": []}
+    for x in xs:
+        pre = q(float(Decimal(repr(w)) * prev + Decimal(repr(u)) * Decimal(repr(x))), DECIMALS["pre"])
+        state = q(math.tanh(float(pre)), DECIMALS["state"])
+        slope = q(1 - float(state) ** 2, DECIMALS["slope"])
+        factor = q(float(Decimal(repr(w)) * slope), DECIMALS["factor"])
+        for name, value in zip(out, (pre, state, slope, factor)):
+            out[name].append(value)
+        prev = state
+    return out
+
+
+def product_text(x: float) -> str:
+    """The documented product format: 3 decimals, or 4 significant digits below 0.01."""
+    if x != 0 and abs(x) < 0.01:
+        exponent = math.floor(math.log10(abs(x)))
+        mantissa = q(x / 10**exponent, 3)
+        if abs(mantissa) >= 10:  # 9.9996e-3 rounds up to 1.000e-2
+            mantissa, exponent = q(x / 10 ** (exponent + 1), 3), exponent + 1
+        sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        return f"{mantissa} × 10{sup}"
+    return str(q(x, 3))
+
+
+def parse_product(text: str) -> float:
+    if "×" not in text:
+        return float(text)
+    mantissa, power = text.split(" × 10")
+    return float(mantissa) * 10 ** int(power.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+
+
+def slip_products(w: float, u: float, xs: list[float]) -> dict[str, float]:
+    states = exact_chain(w, u, xs)["state"]
+    h, linear = 0.0, []
+    for x in xs:
+        h = w * h + u * x
+        linear.append(h)
+    return {
+        "w_only": w ** len(xs),
+        "state_for_slope": math.prod(w * s for s in states),
+        "no_squash": math.prod(w * (1 - s * s) for s in linear),
+    }
+
+
+def check(p: rnn.Problem, regime: str) -> None:
+    w, u, xs = p.w, p.u, [float(x) for x in p.xs]
+    text = rnn.rounded(p).text
+    # Inputs: documented grids and ranges.
+    low, high = W_RANGE[regime]
+    assert low <= Decimal(repr(w)) <= high and Decimal(repr(w)) % Decimal("0.1") == 0, w
+    assert Decimal(repr(u)) % Decimal("0.1") == 0 and 0 < abs(u) <= 1, u
+    assert all(x == int(x) and abs(x) <= 2 for x in xs) and len(set(xs)) > 1, xs
+    assert p.h0 == 0 and p.regime == regime
+    # The displayed chain is the hand chain.
+    hand = hand_chain(w, u, xs)
+    for name in ("pre", "state", "slope", "factor"):
+        assert text[name] == [str(d) for d in hand[name]], (name, text[name], hand[name])
+    product = math.prod(float(f) for f in hand["factor"])
+    assert text["product"] == product_text(product), (text["product"], product)
+    # Clearly vanishing or clearly exploding, factor by factor, on the printed digits.
+    factors = [float(f) for f in hand["factor"]]
+    if regime == "vanishing":
+        assert all(0 < f <= BOUND[regime] for f in factors), factors
+        assert product <= BOUND[regime] ** len(xs)
+    else:
+        assert all(f >= BOUND[regime] for f in factors), factors
+        assert product >= BOUND[regime] ** len(xs)
+    # No state reads as 0 or +-1.
+    assert all(Decimal("0.05") <= abs(s) <= Decimal("0.95") for s in hand["state"]), hand["state"]
+    # The printed product stays within 1 % of the exact one.
+    exact = exact_chain(w, u, xs)
+    shown = parse_product(text["product"])
+    assert abs(shown - exact["product"]) <= 0.01 * abs(exact["product"]), (product, exact["product"])
+    assert p.solution.product == pytest.approx(exact["product"], rel=1e-12)
+    # Every slip gives a different printed product.
+    for name, value in slip_products(w, u, xs).items():
+        assert product_text(value) != text["product"], name
+
+
+@pytest.mark.parametrize("regime", rnn.REGIMES)
+def test_lesson_shape_every_guarantee_over_5000_seeds(regime):
+    for seed in SEEDS:
+        p = rnn.draw(seed, regime=regime)
+        check(p, regime)
+        assert rnn.broken_guarantees(p) == []
+
+
+@pytest.mark.parametrize("T", [3, 4])
+@pytest.mark.parametrize("regime", rnn.REGIMES)
+def test_longer_chains(regime, T):
+    for seed in range(300):
+        p = rnn.draw(seed, key="rnn-practice", variant=seed % 5, regime=regime, T=T)
+        assert p.T == T
+        check(p, regime)
+
+
+def test_a_chain_worked_by_hand():
+    # w = 0.5, u = 1, x = (1, 0), worked on paper:
+    # a1 = 1, h1 = tanh(1) = 0.76159 -> 0.762; a2 = 0.5 * 0.762 = 0.381, h2 = tanh(0.381) = 0.36363 -> 0.364;
+    # slopes 1 - 0.580644 -> 0.419 and 1 - 0.132496 -> 0.868; factors 0.2095 and 0.4340;
+    # product 0.2095 * 0.434 = 0.0909... -> 0.091.
+    text = rnn.rounded(rnn.Problem.given(0.5, 1.0, [1, 0])).text
+    assert text["pre"] == ["1.0000", "0.3810"]
+    assert text["state"] == ["0.762", "0.364"]
+    assert text["slope"] == ["0.419", "0.868"]
+    assert text["factor"] == ["0.2095", "0.4340"]
+    assert text["product"] == "0.091"
+    slips = rnn.mistakes(rnn.Problem.given(0.5, 1.0, [1, 0]))
+    assert slips["w_only"].text["product"] == "0.250"  # 0.5 * 0.5
+
+
+def test_small_products_print_in_scientific_notation():
+    assert rnn.fmt(0.0020049, "product") == "2.005 × 10⁻³"
+    assert rnn.fmt(0.0123, "product") == "0.012"
+    assert rnn.fmt(9.8979, "product") == "9.898"
+
+
+def test_regime_alternates_with_variant_and_variants_are_independent():
+    assert [rnn.draw(3, variant=v).regime for v in range(4)] == ["vanishing", "exploding"] * 2
+    a = rnn.draw(11, key="rnn", variant=2)
+    b = rnn.draw(11, key="rnn", variant=2)
+    assert rnn.to_data(a) == rnn.to_data(b)
+    # Different seeds give different problems often enough to be fresh practice.
+    seen = {json.dumps(rnn.to_data(rnn.draw(s))["text"]) for s in range(200)}
+    assert len(seen) > 100
+
+
+def test_guarantees_can_fail():
+    # w = 1 is neither clearly vanishing nor clearly exploding: its factors sit between the bounds.
+    middling = rnn.Problem(1.0, 0.3, rnn.np.array([1.0, -1.0]), 0.0, rnn.solve(1.0, 0.3, [1.0, -1.0]), regime="vanishing")
+    assert "clear_regime" in rnn.broken_guarantees(middling, "vanishing")
+    assert "clear_regime" in rnn.broken_guarantees(middling, "exploding")
+    saturated = rnn.Problem.given(0.9, 1.0, [2.0, 2.0])
+    broken = rnn.broken_guarantees(saturated, "vanishing")
+    assert "not_saturated" in broken and "inputs_vary" in broken
+    # With h near 0, tanh' is 1 to three decimals and "w alone" gives the printed answer.
+    flat = rnn.Problem.given(1.5, 0.1, [0.0, 0.0])
+    assert "slips_differ" in rnn.broken_guarantees(flat, "exploding")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"T": 1}, "T must be an integer in [2, 4]"),
+    ({"T": 5}, "T must be an integer in [2, 4]"),
+    ({"T": True}, "T must be"),
+    ({"regime": "steady"}, "regime must be one of vanishing, exploding"),
+    ({"variant": -1}, "variant must be"),
+])
+def test_parameter_errors(kwargs, message):
+    with pytest.raises(ParameterError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        rnn.draw(1, **kwargs)
+    with pytest.raises(ParameterError, match="seed must be"):
+        rnn.draw(-1)
+
+
+def test_to_data_is_json_and_matches_the_display():
+    p = rnn.draw(5, variant=1)
+    data = json.loads(json.dumps(rnn.to_data(p)))
+    d = rnn.rounded(p)
+    assert data["regime"] == "exploding" and data["T"] == 2 and data["key"] == "rnn"
+    assert data["state"] == d.state and data["text"]["product"] == d.text["product"]
+    assert data["exact"]["product"] == pytest.approx(exact_chain(p.w, p.u, list(p.xs))["product"])
+    assert set(data["rounding"]) == set(DECIMALS) and data["rounding"] == DECIMALS
+
+
+def test_horizon_states_the_bound():
+    v, e = rnn.lesson_examples(1)["vanishing"], rnn.lesson_examples(1)["exploding"]
+    hv, he = rnn.horizon(v), rnn.horizon(e)
+    assert hv["relation"] == "at most" and hv["value"] == pytest.approx(0.7**20)
+    assert he["relation"] == "at least" and he["value"] == pytest.approx(1.2**20) and he["text"] == "38"
