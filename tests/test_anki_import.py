@@ -328,13 +328,17 @@ def test_attention_answers_agree_with_an_independent_computation(imported):
 # written for this test, independent of the engine's own tables.
 def architecture_by_keywords(task: str) -> str:
     text = task.lower()
-    if any(w in text for w in ("video", "frames", "footage", "clip")):
+    if any(w in text for w in ("video", "frames", "footage", "clip", "time-lapse")):
         return "per-frame CNN + RNN"
-    if any(w in text for w in ("patches", "transformer", "[cls]", "no convolution", "every other patch")):
+    if any(w in text for w in ("caption", "sentence", "alt text", "describe", "description", "title")):
+        grounded = ("region", "part of the image", "part of the picture", "patch of the image", "look at",
+                    "area", "location", "without squeezing")
+        return "CNN + attention + RNN" if any(w in text for w in grounded) else "CNN + RNN"
+    if any(w in text for w in ("small", "few thousand", "scarce", "modest", "tens of thousands")):
+        return "CNN"
+    if any(w in text for w in ("patches", "pre-train", "every other")):
         return "ViT"
-    if any(w in text for w in ("attention", "region", "part of the image", "patch of the image")):
-        return "CNN + attention + RNN"
-    return "CNN + RNN"
+    raise AssertionError(f"cannot tell what {task!r} needs")
 
 
 def test_matching_notes_pair_every_task_with_the_right_architecture(imported):
@@ -353,8 +357,9 @@ def test_matching_notes_pair_every_task_with_the_right_architecture(imported):
         assert [html.unescape(t) for t, _ in pairs] == data["tasks"]
         for task, architecture in pairs:
             assert html.unescape(architecture) == architecture_by_keywords(html.unescape(task)), task
-        if len(data["tasks"]) <= len(data["architectures"]):
-            assert len({a for _, a in pairs}) == len(pairs)  # one-to-one
+        if len(data["tasks"]) < len(data["architectures"]):
+            assert len({a for _, a in pairs}) == len(pairs)  # one-to-one, with distractors left over
+            assert "fit none of them" in question
 
 
 def argmax_2d(rows: list[list[float]]) -> tuple[int, int]:

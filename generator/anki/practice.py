@@ -293,7 +293,8 @@ def matching_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": MATCHING_KEY, **_json_ready(item)}
     return {
         "Key": note_key(lesson, MATCHING_KEY, variant),
-        "Task": fragment("matching_task", n=len(item.tasks), several=len(item.tasks) > len(item.architectures)),
+        "Task": fragment("matching_task", n=len(item.tasks), several=len(item.tasks) > len(item.architectures),
+                         spare=len(item.architectures) > len({a for _, a, _ in item.answer})),
         "Tasks": fragment("matching_list", title="Tasks", items=list(item.tasks), ordered=True),
         "Architectures": fragment("matching_list", title="Architectures", items=list(zip(letters, item.architectures)), ordered=False),
         "Answer": fragment("matching_answer", rows=rows),
