@@ -153,7 +153,7 @@ def _item_data(item: Any) -> dict[str, Any]:
 # Axis titles that say what a reasoning kind's rows and columns are.
 _AXES = {
     "image_grid": ("row", "column"),
-    "caption_words": ("image region", "words of the caption"),
+    "caption_words": ("words of the caption", "image regions"),  # the captioner's direction
 }
 
 
