@@ -391,10 +391,11 @@ def test_reasoning_answers_agree_with_their_attention_maps(imported):
             assert f"Row {r + 1}, column {c + 1}" in answer
             assert f"with weight {data['weights'][r][c]:.3f}" in answer
         elif data["kind"] == "caption_words":
-            region = next(label for label in data["row_labels"] if f"The {label} region" in data["prompt"])
-            row = data["weights"][data["row_labels"].index(region)]
-            word = data["col_labels"][max(range(len(row)), key=row.__getitem__)]
-            assert re.search(rf'<div class="answer">"{re.escape(word)}" with {max(row):.3f}', answer)
+            # The captioner's direction: the asked word's row spreads 1 over the regions.
+            word = next(w for w in data["row_labels"] if f'For the word "{w}"' in data["prompt"])
+            row = data["weights"][data["row_labels"].index(word)]
+            region = data["col_labels"][max(range(len(row)), key=row.__getitem__)]
+            assert re.search(rf'<div class="answer">The {re.escape(region)} region, with {max(row):.3f}', answer)
     assert kinds == set(tomllib.loads(PRACTICE.read_text(encoding="utf-8"))["reasoning"]["kinds"])
 
 

@@ -58,35 +58,52 @@ class Figures:
         return Png.of(to_png(attention_head(problem, query)))
 
     def reasoning_image(self, item: Any) -> Png:
-        """The attention map a reasoning note asks about.
+        """The attention map a reasoning note asks about, for its front: the weights as a
+        heatmap with the printed numbers, nothing outlined and no "largest" label.
 
-        ``image_grid`` items get the synthetic image lit by their weights, every
-        other kind its weights as a heatmap with the printed numbers. Both go
-        through the figure registry, which re-derives the item from (seed, kind,
-        variant) with the same engine, so the figure shows the very map the card
-        asks about and a cached copy is reused.
+        It goes through the figure registry, which re-derives the item from (seed, kind,
+        variant) with the same engine, so the figure shows the very map the card asks
+        about and a cached copy is reused.
         """
         from ..figures import registry
         from ..figures.render import to_png
 
-        name = "attention_image" if item.kind == "image_grid" else "attention_heatmap"
-        params = {"seed": str(item.seed), "variant": str(item.variant)}
-        if name == "attention_heatmap":
-            params["kind"] = item.kind
+        name = "attention_heatmap"
+        params = {"seed": str(item.seed), "variant": str(item.variant), "kind": item.kind}
         if 0 <= item.seed <= _REGISTRY_SEED_MAX and 0 <= item.variant <= _REGISTRY_VARIANT_MAX:
             if self._cache is not None:
                 return self._cached(name, params)
             return Png.of(to_png(registry.draw(name, params)))
         return Png.of(to_png(self._unregistered(item)))
 
+    def reasoning_answer_image(self, item: Any) -> Png | None:
+        """The back's figure: the answer marked. ``image_grid`` gets the picture lit by its
+        weights with the winning patch outlined (through the registry, cached); the other
+        kinds their heatmap with the answer's cell outlined, or nothing when the answer
+        is not one cell."""
+        from ..figures import registry
+        from ..figures.attention import attention_heatmap, attention_image
+        from ..figures.render import to_png
+
+        if item.kind == "image_grid":
+            params = {"seed": str(item.seed), "variant": str(item.variant)}
+            if 0 <= item.seed <= _REGISTRY_SEED_MAX and 0 <= item.variant <= _REGISTRY_VARIANT_MAX:
+                return self._cached("attention_image", params) if self._cache is not None else Png.of(
+                    to_png(registry.draw("attention_image", params)))
+            side = len(item.weights)
+            return Png.of(to_png(attention_image(
+                item.weights, seed=item.seed % 2**31, word=item.numbers.get("word"), sky_rows=side // 2)))
+        if item.answer_cell is None:
+            return None
+        return Png.of(to_png(attention_heatmap(
+            item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text, mark=item.answer_cell,
+        )))
+
     @staticmethod
     def _unregistered(item: Any) -> Any:
         # The registry caps seed and variant below what the practice engine takes
         # (2**31 and 1,000 against 2**63 and 2**32); beyond them we call the drawing
         # functions with the item's own data, as the registry does.
-        from ..figures.attention import attention_heatmap, attention_image
+        from ..figures.attention import attention_heatmap
 
-        if item.kind == "image_grid":
-            side = len(item.weights)
-            return attention_image(item.weights, seed=item.seed % 2**31, word=item.numbers.get("word"), sky_rows=side // 2)
         return attention_heatmap(item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text)

@@ -194,9 +194,14 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png) -
 
 
 def _math(text: str) -> str:
-    """The engine's plain-text explanations with their symbols set in MathJax."""
-    text = text.replace("sqrt(d_k)", "\\(\\sqrt{d_k}\\)")
-    return re.sub(r"(?<![{\\w])d_k(?![}\\w])", r"\\(d_k\\)", text)
+    """The engine's plain-text explanations with their symbols set in MathJax; text the
+    engine already wrote as \\( ... \\) is left as it is."""
+    def plain(part: str) -> str:
+        part = part.replace("sqrt(d_k)", "\\(\\sqrt{d_k}\\)")
+        return re.sub(r"(?<![{\\w])d_k(?![}\\w])", r"\\(d_k\\)", part)
+
+    pieces = re.split(r"(\\\(.*?\\\))", text)
+    return "".join(p if i % 2 else plain(p) for i, p in enumerate(pieces))
 
 
 def _vector_text(row: list[str]) -> str:
@@ -263,7 +268,7 @@ def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache_dir
     figures = Figures(cache_dir)  # lazily imports matplotlib on the first figure
     notes = attention_notes(lesson, settings, seed, figures.attention_head)
     notes += matching_notes(lesson, settings, seed)
-    notes += reasoning_notes(lesson, settings, seed, figures.reasoning_image)
+    notes += reasoning_notes(lesson, settings, seed, figures.reasoning_image, figures.reasoning_answer_image)
     return notes
 
 
@@ -324,26 +329,33 @@ def matching_notes(lesson: str, settings: PracticeSettings, seed: int) -> list[N
 # --- attention-map reasoning -------------------------------------------------------------
 
 
-def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: Png | None) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: Png | None,
+                     answer_png: Png | None = None) -> tuple[dict[str, str], dict[str, MediaSource]]:
     media: dict[str, MediaSource] = {}
-    image = ""
+    image = answer_image = ""
     if image_png is not None:
         name = media_name(lesson, REASONING_KEY, variant, image_png)
         image = fragment("figure", name=name, alt="The attention map this question is about")
         media[name] = image_png.source
+    if answer_png is not None:
+        # The marked map goes into Answer, a field only the back shows (the field list is frozen).
+        name = media_name(lesson, REASONING_KEY, variant, answer_png)
+        answer_image = '<div class="figure">' + fragment("figure", name=name, alt="The same map with the answer marked") + "</div>"
+        media[name] = answer_png.source
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": REASONING_KEY, **_json_ready(item)}
     fields = {
         "Key": note_key(lesson, REASONING_KEY, variant),
         "Prompt": to_html(_math(str(item.prompt))),
         "Image": image,
-        "Answer": to_html(_math(str(item.answer))),
+        "Answer": to_html(_math(str(item.answer))) + answer_image,
         "Explanation": to_html(_math(str(item.explanation))),
         "Data": data_field(data),
     }
     return fields, media
 
 
-def reasoning_notes(lesson: str, settings: PracticeSettings, seed: int, image: Callable[[Any], Png]) -> list[NoteSpec]:
+def reasoning_notes(lesson: str, settings: PracticeSettings, seed: int, image: Callable[[Any], Png],
+                    answer_image: Callable[[Any], Png | None] | None = None) -> list[NoteSpec]:
     cfg: ReasoningSettings = settings.reasoning
     if cfg.variants == 0:
         return []
@@ -364,7 +376,8 @@ def reasoning_notes(lesson: str, settings: PracticeSettings, seed: int, image: C
             item = reasoning.draw(seed, variant=variant, kind=kind)
         except ParameterError as exc:
             raise _located(settings, "reasoning", "kinds" if kind else "variants", exc) from None
-        fields, media = reasoning_fields(lesson, seed, variant, item, image(item))
+        fields, media = reasoning_fields(lesson, seed, variant, item, image(item),
+                                         answer_image(item) if answer_image else None)
         notes.append(
             NoteSpec(REASONING, fields, note_guid(lesson, REASONING_KEY, variant), "practice",
                      ("practice::reasoning", f"reasoning::{item.kind}"), media)

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 
 from ..errors import ParameterError
 from ..practice import attention as practice
-from . import scenes, style
+from . import render, scenes, style
 from .params import check_int
 
 ROW_H = 58
@@ -237,13 +237,15 @@ def attention_heatmap(
     cell_text: Sequence[Sequence[str]] | None = None,
     row_title: str | None = None,
     col_title: str | None = None,
+    mark: tuple[int, int] | None = None,
 ) -> Figure:
     """Weights as a grid of cells, each with its number written in it.
 
     Colour runs from white (0) to the darkest shade at the largest weight shown,
     so a flat map still shows its structure; the numbers carry absolute values.
     ``cell_text`` replaces the formatted numbers (pass a Display's strings so the
-    figure prints the slide's digits).
+    figure prints the slide's digits). ``mark`` outlines one (row, column) cell: an
+    answer, for the back of a card; the figure records what it marks (``render.marks``).
     """
     w = check_weights(weights)
     rows, cols = w.shape
@@ -302,6 +304,15 @@ def attention_heatmap(
         style.text(ax, 24, y_top - rows * cell_h / 2, row_title, rotation=90, gid="heatmap-row-title")
     if title:
         style.text(ax, width / 2, height - title_h / 2, title, px=style.TITLE_PX, gid="heatmap-title")
+    if mark is not None:
+        r, c = mark
+        if not (0 <= r < rows and 0 <= c < cols):
+            raise ParameterError(f"mark must be a cell of the {rows} x {cols} map, got {mark!r}")
+        ax.add_artist(Rectangle(
+            (x0 + c * cell_w, y_top - (r + 1) * cell_h), cell_w, cell_h,
+            facecolor="none", edgecolor=style.INK, linewidth=4, gid=f"heatmap-mark-{r}-{c}",
+        ))
+    render.set_marks(fig, [] if mark is None else [f"cell {mark[0]},{mark[1]}"])
     return fig
 
 
@@ -421,4 +432,6 @@ def attention_image(
     largest = practice.fmt(w.max(), "weights")
     default = f"attention for “{word}” (largest {largest})" if word else f"attention weights (largest {largest})"
     style.text(ax, right_x + side / 2, y0 + side + 34, title or default, gid="attention-caption")
+    marks = [f"peak {r},{c}", "largest weight in caption"]
+    render.set_marks(fig, marks + (["subject drawn at the peak"] if subject_at_peak else []))
     return fig
