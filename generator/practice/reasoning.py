@@ -420,6 +420,7 @@ def _dominant_score(seed: int, variant: int) -> Callable[[np.random.PCG64], Reas
         return Reasoning(
             "dominant_score", prompt, answer, explanation, numbers, weights,
             tuple(f"q x {c}" for c in STRETCH), ("k1", "k2", "k3"), _cells(weights), seed, variant,
+            (len(STRETCH) - 1, lead),
         )
 
     return make
