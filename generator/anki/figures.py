@@ -8,6 +8,8 @@ directly (no SVG, which the cards do not use).
 from __future__ import annotations
 
 import hashlib
+import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,27 @@ class Png:
         return cls(hashlib.sha256(data).hexdigest(), path if path is not None and path.is_file() else data)
 
 
+# The smallest figure text a phone reader gets, in CSS pixels, on a 400-px screen whose
+# card leaves this many pixels for a figure (style.css: 17-px text, 0.4em padding).
+PHONE_TEXT_PX = 14
+PHONE_FIGURE_PX = 386
+
+
+def phone_min_width(png: Png) -> int | None:
+    """The CSS width below which ``png``'s smallest text would drop under PHONE_TEXT_PX,
+    when that is wider than a phone card gives it (None otherwise). The card then shows
+    the figure at this width inside a box that scrolls sideways."""
+    from PIL import Image
+
+    source = png.source if isinstance(png.source, Path) else io.BytesIO(png.source)
+    with Image.open(source) as image:
+        width, text_px = image.size[0], float(image.text.get("MinTextPx", "0"))
+    if not text_px:
+        return None
+    needed = math.ceil(width * PHONE_TEXT_PX / text_px)
+    return needed if needed > PHONE_FIGURE_PX else None
+
+
 class Figures:
     def __init__(self, cache_dir: Path | None = None):
         self._cache: Any = None
@@ -59,51 +82,40 @@ class Figures:
 
     def reasoning_image(self, item: Any) -> Png:
         """The attention map a reasoning note asks about, for its front: the weights as a
-        heatmap with the printed numbers, nothing outlined and no "largest" label.
+        phone-sized heatmap with the printed numbers, nothing outlined, no "largest" label.
 
         It goes through the figure registry, which re-derives the item from (seed, kind,
         variant) with the same engine, so the figure shows the very map the card asks
         about and a cached copy is reused.
         """
-        from ..figures import registry
-        from ..figures.render import to_png
-
-        name = "attention_heatmap"
-        params = {"seed": str(item.seed), "variant": str(item.variant), "kind": item.kind}
-        if 0 <= item.seed <= _REGISTRY_SEED_MAX and 0 <= item.variant <= _REGISTRY_VARIANT_MAX:
-            if self._cache is not None:
-                return self._cached(name, params)
-            return Png.of(to_png(registry.draw(name, params)))
-        return Png.of(to_png(self._unregistered(item)))
+        return self._reasoning_map(item, "front")
 
     def reasoning_answer_image(self, item: Any) -> Png | None:
-        """The back's figure: the answer marked. ``image_grid`` gets the picture lit by its
-        weights with the winning patch outlined (through the registry, cached); the other
-        kinds their heatmap with the answer's cell outlined, or nothing when the answer
-        is not one cell."""
-        from ..figures import registry
-        from ..figures.attention import attention_heatmap, attention_image
-        from ..figures.render import to_png
-
-        if item.kind == "image_grid":
-            params = {"seed": str(item.seed), "variant": str(item.variant)}
-            if 0 <= item.seed <= _REGISTRY_SEED_MAX and 0 <= item.variant <= _REGISTRY_VARIANT_MAX:
-                return self._cached("attention_image", params) if self._cache is not None else Png.of(
-                    to_png(registry.draw("attention_image", params)))
-            side = len(item.weights)
-            return Png.of(to_png(attention_image(
-                item.weights, seed=item.seed % 2**31, word=item.numbers.get("word"), sky_rows=side // 2)))
+        """The back's figure: the same map with the cell the answer names outlined, or
+        None when the answer is not one cell."""
         if item.answer_cell is None:
             return None
-        return Png.of(to_png(attention_heatmap(
-            item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text, mark=item.answer_cell,
-        )))
+        return self._reasoning_map(item, "back")
+
+    def _reasoning_map(self, item: Any, side: str) -> Png:
+        from ..figures import registry
+        from ..figures.render import to_png
+
+        params = {"seed": str(item.seed), "variant": str(item.variant), "kind": item.kind, "card": side}
+        if 0 <= item.seed <= _REGISTRY_SEED_MAX and 0 <= item.variant <= _REGISTRY_VARIANT_MAX:
+            if self._cache is not None:
+                return self._cached("attention_heatmap", params)
+            return Png.of(to_png(registry.draw("attention_heatmap", params)))
+        return Png.of(to_png(self._unregistered(item, side)))
 
     @staticmethod
-    def _unregistered(item: Any) -> Any:
+    def _unregistered(item: Any, side: str) -> Any:
         # The registry caps seed and variant below what the practice engine takes
         # (2**31 and 1,000 against 2**63 and 2**32); beyond them we call the drawing
-        # functions with the item's own data, as the registry does.
+        # function with the item's own data, as the registry does.
         from ..figures.attention import attention_heatmap
 
-        return attention_heatmap(item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text)
+        return attention_heatmap(
+            item.weights, list(item.row_labels), list(item.col_labels), cell_text=item.cell_text,
+            mark=item.answer_cell if side == "back" else None, compact=True,
+        )

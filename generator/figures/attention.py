@@ -177,6 +177,7 @@ def attention_head(problem: practice.Problem, query: int = 0) -> Figure:
         # Arrow width follows the weight: the sum is dominated by the thick ones.
         end = (out_cx - output_w / 2, out_cy + (y - out_cy) * min(0.25, output_h / max(table_h, 1)))
         style.arrow(ax, (start_x, y), end, gid=f"head-sum-arrow-{i + 1}", width=1.2 + 3 * weights[i])
+    render.set_marks(fig, ["every step and the output"])  # an answer figure: card backs only
     return fig
 
 
@@ -238,6 +239,7 @@ def attention_heatmap(
     row_title: str | None = None,
     col_title: str | None = None,
     mark: tuple[int, int] | None = None,
+    compact: bool = False,
 ) -> Figure:
     """Weights as a grid of cells, each with its number written in it.
 
@@ -246,6 +248,8 @@ def attention_heatmap(
     ``cell_text`` replaces the formatted numbers (pass a Display's strings so the
     figure prints the slide's digits). ``mark`` outlines one (row, column) cell: an
     answer, for the back of a card; the figure records what it marks (``render.marks``).
+    ``compact`` makes each cell just wider than its number, so a card figure shown on a
+    400-px phone keeps its text at 14 CSS px or more.
     """
     w = check_weights(weights)
     rows, cols = w.shape
@@ -265,7 +269,8 @@ def attention_heatmap(
     title_h = 56 if title else 0
     side_title_w = 40 if row_title else 0
     avail_w = style.DISPLAY_WIDTH_PX - row_label_w - side_title_w - 40
-    cell_w = min(120.0, avail_w / cols)
+    cell_w = min(120.0, avail_w / cols, widest_number + 10 if compact else 120.0)
+    gap, margin = (8, 16) if compact else (20, 40)  # left of the cells, and both sides together
     if cell_w < widest_number + 10:
         raise ParameterError(f"{cols} columns of numbers do not fit; show at most {int(avail_w // (widest_number + 10))}")
     # Column labels wider than their cell are turned on end instead of overlapping.
@@ -275,10 +280,10 @@ def attention_heatmap(
     cell_h = min(64.0, avail_h / rows)
     if cell_h < px * 1.3:
         raise ParameterError(f"{rows} rows do not fit at a legible size")
-    width = side_title_w + row_label_w + cols * cell_w + 40
+    width = side_title_w + row_label_w + cols * cell_w + margin
     height = title_h + col_band + rows * cell_h + 30
     fig, ax = style.canvas(width, height)
-    x0 = side_title_w + row_label_w + 20
+    x0 = side_title_w + row_label_w + gap
     y_top = height - title_h - col_band
 
     cmap = weights_cmap()
