@@ -149,3 +149,44 @@ def test_the_figure_fronts_used_to_show_would_fail_the_check():
 
     assert marks_of(to_png(registry.draw("attention_image", {"seed": "3"}))) not in (None, "none")
     assert WINNER_WORDS.search("attention for “dog” (largest 0.495)")
+
+
+# --- clozes: the back shows what was asked; no same-day twin --------------------------------
+
+CARD_SOURCE = ROOT / "cards" / f"{LESSON}.cards"
+
+
+def test_no_cloze_deletion_sits_inside_display_maths():
+    # Anki cannot show a deletion inside \[ ... \] on the back; read the source directly.
+    source = CARD_SOURCE.read_text(encoding="utf-8")
+    for display in re.findall(r"\\\[(.*?)\\\]", source, flags=re.S):
+        assert "{{c" not in display, display
+
+
+def test_cloze_backs_show_each_deleted_part(collection):
+    clozes = 0
+    for card, note, kind in cards_of(collection):
+        if not kind.endswith("cloze"):
+            continue
+        number = card.ord + 1
+        hidden = re.findall(rf"\{{\{{c{number}::(.*?)\}}\}}", note["Text"])
+        assert hidden
+        back = card.answer()
+        shown = re.findall(r'<span class="cloze"[^>]*>(.*?)</span>', back)
+        assert [html.unescape(s) for s in shown] == [html.unescape(h) for h in hidden], (shown, hidden)
+        assert "[...]" in card.question() and not re.search(r"\bc\d\b", text(back))
+        clozes += 1
+    assert clozes >= 7
+
+
+def test_cloze_parts_arrive_a_day_after_their_whole_formula(collection):
+    # With Anki's default of 20 new cards a day, a card 20 or more places later in the
+    # new queue comes on another day. Twins: a basic card and a cloze note sharing the
+    # "formula" tag and topic (recurrence or attention).
+    due = {}
+    for card, note, kind in cards_of(collection):
+        if "formula" in note.tags:
+            topic = "recurrence" if "recurrence" in note.tags else "attention"
+            due.setdefault((topic, "cloze" if kind.endswith("cloze") else "basic"), []).append(card.due)
+    for topic in ("recurrence", "attention"):
+        assert min(due[(topic, "cloze")]) - max(due[(topic, "basic")]) >= 20, (topic, due)
