@@ -12,6 +12,7 @@ import math
 import os
 import re
 import sqlite3
+import time
 import tomllib
 import zipfile
 from contextlib import contextmanager
@@ -471,5 +472,68 @@ def test_reimport_with_the_same_mtime_is_dropped_by_anki(builds, tmp_path):
         log = import_apkg(col, same_time.path)
         assert not log.updated and not log.new
         assert {data_of(n)["seed"] for n in notes_of(col, TYPE_ATTENTION)} == {SEED_1}
+    finally:
+        col.close()
+
+
+def package_media(apkg: Path) -> set[str]:
+    """The media file names a package carries (its "media" map), read without anki."""
+    with zipfile.ZipFile(apkg) as archive:
+        return set(json.loads(archive.read("media") or b"{}").values())
+
+
+def test_five_weekly_builds_into_one_collection(tmp_path):
+    """A learner imports five weekly builds, studying in between: no duplicate, history
+    kept, and the figures of earlier weeks left as unused media for Tools > Check Media."""
+    builds = [build(tmp_path / f"week{k}" / f"{LESSON}.apkg", 100 + k, MTIME_1 + k * 7 * 86_400) for k in range(5)]
+    col = fresh_collection(tmp_path / "learner")
+    try:
+        import_apkg(col, builds[0].path)
+        notes = sorted(col.find_notes(""))
+        guids = sorted(col.get_note(n).guid for n in notes)
+        answered: list[int] = []
+        for week in builds[1:]:
+            answered += answer_some_cards(col, 1)
+            revlog = history(col, answered)
+            log = import_apkg(col, week.path)
+            assert not log.new and not log.duplicate and not log.conflicting
+            assert sorted(col.find_notes("")) == notes
+            assert sorted(col.get_note(n).guid for n in notes) == guids
+            assert history(col, answered) == revlog  # every earlier review is still there
+        assert {data_of(n)["seed"] for n in notes_of(col, TYPE_ATTENTION)} == {104}
+        unused = sorted(col.media.check().unused)
+        # Expected independently: files of weeks 1-4 that week 5 no longer ships.
+        stale = set().union(*(package_media(b.path) for b in builds[:4])) - package_media(builds[4].path)
+        assert unused == sorted(stale)
+        print(f"\nunused media after five imports: {len(unused)} of {len(stale | package_media(builds[4].path))} files")
+    finally:
+        col.close()
+
+
+def test_an_update_replaces_learner_edits_and_tags(builds, tmp_path):
+    """What the README promises about edits and tags, checked on the real importer: a newer
+    build overwrites a learner's edit of a deck note and replaces its tags, so "marked"
+    goes; notes of the learner's own are untouched."""
+    first, _ = builds
+    # Next week's build is stamped after the learner's edit, as a real one would be.
+    later = build(tmp_path / "later" / f"{LESSON}.apkg", SEED_2, int(time.time()) + 86_400)
+    col = fresh_collection(tmp_path / "learner")
+    try:
+        import_apkg(col, first.path)
+        note = col.get_note(col.find_notes(f'"note:{TYPE_BASIC}"')[0])
+        note["Back"] = note["Back"] + " my own remark"
+        note.tags.append("marked")
+        col.update_note(note)
+        own = col.new_note(col.models.by_name("Basic"))
+        own["Front"], own["Back"] = "my question", "my answer"
+        own.tags = ["mine"]
+        col.add_note(own, col.decks.id_for_name(FLASH_DECK))
+
+        import_apkg(col, later.path)
+
+        again = col.get_note(note.id)
+        assert "my own remark" not in again["Back"] and "marked" not in again.tags
+        kept = col.get_note(own.id)
+        assert kept["Front"] == "my question" and kept.tags == ["mine"]
     finally:
         col.close()
