@@ -511,9 +511,9 @@ def test_five_weekly_builds_into_one_collection(tmp_path):
 
 
 def test_an_update_replaces_learner_edits_and_tags(builds, tmp_path):
-    """What the README promises about edits and tags, checked on the real importer: a newer
+    """What the README says about edits and tags, checked on the real importer: a newer
     build overwrites a learner's edit of a deck note and replaces its tags, so "marked"
-    goes; notes of the learner's own are untouched."""
+    goes; flags, suspensions and notes of the learner's own are untouched."""
     first, _ = builds
     # Next week's build is stamped after the learner's edit, as a real one would be.
     later = build(tmp_path / "later" / f"{LESSON}.apkg", SEED_2, int(time.time()) + 86_400)
@@ -524,6 +524,9 @@ def test_an_update_replaces_learner_edits_and_tags(builds, tmp_path):
         note["Back"] = note["Back"] + " my own remark"
         note.tags.append("marked")
         col.update_note(note)
+        flagged, suspended = note.card_ids()[0], col.find_cards(f'"note:{TYPE_ATTENTION}"')[0]
+        col.set_user_flag_for_cards(1, [flagged])
+        col.sched.suspend_cards([suspended])
         own = col.new_note(col.models.by_name("Basic"))
         own["Front"], own["Back"] = "my question", "my answer"
         own.tags = ["mine"]
@@ -533,6 +536,8 @@ def test_an_update_replaces_learner_edits_and_tags(builds, tmp_path):
 
         again = col.get_note(note.id)
         assert "my own remark" not in again["Back"] and "marked" not in again.tags
+        assert col.get_card(flagged).user_flag() == 1  # flags live on cards: the README's advice holds
+        assert col.get_card(suspended).queue == -1  # suspended stays suspended
         kept = col.get_note(own.id)
         assert kept["Front"] == "my question" and kept.tags == ["mine"]
     finally:

@@ -313,10 +313,12 @@ def attention_heatmap(
         r, c = mark
         if not (0 <= r < rows and 0 <= c < cols):
             raise ParameterError(f"mark must be a cell of the {rows} x {cols} map, got {mark!r}")
-        ax.add_artist(Rectangle(
-            (x0 + c * cell_w, y_top - (r + 1) * cell_h), cell_w, cell_h,
-            facecolor="none", edgecolor=style.INK, linewidth=4, gid=f"heatmap-mark-{r}-{c}",
-        ))
+        # Dark outside, light inside: the frame stands out on pale and dark cells alike.
+        for colour, width, gid in ((style.INK, 7, "heatmap-mark"), (style.PAPER, 2.5, "heatmap-mark-inner")):
+            ax.add_artist(Rectangle(
+                (x0 + c * cell_w, y_top - (r + 1) * cell_h), cell_w, cell_h,
+                facecolor="none", edgecolor=colour, linewidth=width, gid=f"{gid}-{r}-{c}",
+            ))
     render.set_marks(fig, [] if mark is None else [f"cell {mark[0]},{mark[1]}"])
     return fig
 
