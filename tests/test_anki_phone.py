@@ -35,7 +35,8 @@ MATHJAX_CONFIG = (
 )
 MEASURE = """() => ({
   width: document.documentElement.scrollWidth,
-  images: [...document.images].map(i => ({src: i.getAttribute('src'), shown: i.getBoundingClientRect().width,
+  // Images hidden by the card's CSS (the unmarked map on a reasoning back) are not seen.
+  images: [...document.images].filter(i => i.getClientRects().length > 0).map(i => ({src: i.getAttribute('src'), shown: i.getBoundingClientRect().width,
                                           natural: i.naturalWidth}))
 })"""
 
