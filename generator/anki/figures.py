@@ -91,9 +91,10 @@ class Figures:
         return self._reasoning_map(item, "front")
 
     def reasoning_answer_image(self, item: Any) -> Png | None:
-        """The back's figure: the same map with the cell the answer names outlined, or
-        None when the answer is not one cell."""
-        if item.answer_cell is None:
+        """The back's figure: the map with the cell the answer names outlined; or, when
+        the front has no map (the weights are what the question asks for), the map itself.
+        None when the front's map already says all the back would."""
+        if item.answer_cell is None and item.map_given:
             return None
         return self._reasoning_map(item, "back")
 

@@ -378,7 +378,8 @@ def reasoning_notes(lesson: str, settings: PracticeSettings, seed: int, image: C
             item = reasoning.draw(seed, variant=variant, kind=kind)
         except ParameterError as exc:
             raise _located(settings, "reasoning", "kinds" if kind else "variants", exc) from None
-        fields, media = reasoning_fields(lesson, seed, variant, item, image(item),
+        # A map that shows what the question asks for goes to the back only.
+        fields, media = reasoning_fields(lesson, seed, variant, item, image(item) if item.map_given else None,
                                          answer_image(item) if answer_image else None)
         notes.append(
             NoteSpec(REASONING, fields, note_guid(lesson, REASONING_KEY, variant), "practice",

@@ -70,6 +70,9 @@ class Reasoning:
     seed: int
     variant: int
     answer_cell: tuple[int, int] | None = None  # (row, column) of the map the answer names
+    # True when the map is the data the question reads (a card may show it on the front);
+    # False when the weights are what the question asks for (the map belongs on the back).
+    map_given: bool = False
 
 
 # --- shared helpers ------------------------------------------------------------------
@@ -220,7 +223,7 @@ def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         return Reasoning(
             "image_grid", prompt, answer, explanation, numbers, grid,
             tuple(str(r + 1) for r in range(side)), tuple(str(c + 1) for c in range(side)), _cells(grid),
-            seed, variant, (row, col),
+            seed, variant, (row, col), map_given=True,
         )
 
     return make
@@ -293,7 +296,8 @@ def _caption_words(seed: int, variant: int) -> Callable[[np.random.PCG64], Reaso
             f"A captioner with attention writes \"{caption}\". The image is cut into {REGION_ROWS} x {REGION_COLS} "
             f"regions; while it writes each word, the decoder's state is the query and every region's feature is a "
             f"key (\\(d_k = {EMBED_DIM}\\)), so each word spreads a weight of 1 over the regions. For the word "
-            f"\"{obj}\" the weights are: {listing}. Which region does it use most, and what is there likely to be?"
+            f"\"{obj}\" the weights are: {listing} (the whole map is shown below). Which region does it use most, "
+            "and what is there likely to be?"
         )
         answer = (
             f"The {region} region, with {_w(w[best])} ({runners}), so the {region} of the image most likely "
@@ -309,7 +313,7 @@ def _caption_words(seed: int, variant: int) -> Callable[[np.random.PCG64], Reaso
         )
         return Reasoning(
             "caption_words", prompt, answer, explanation, numbers, sol.weights,
-            tuple(words), labels, _cells(sol.weights), seed, variant, (asked, best),
+            tuple(words), labels, _cells(sol.weights), seed, variant, (asked, best), map_given=True,
         )
 
     return make
