@@ -464,7 +464,8 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         small, big = pair
         s, b = facts[small], facts[big]
         # The draw must show the effect the question is about.
-        if not (b["spread"] > s["spread"] and b["raw_max"] >= 0.9 and b["raw_max"] > s["raw_max"]
+        # (A small head whose scores are all equal shows nothing about spread.)
+        if not (0 < s["spread"] < b["spread"] and b["raw_max"] >= 0.9 and b["raw_max"] > s["raw_max"]
                 and b["scaled_max"] <= 0.8 and b["raw_max"] - b["scaled_max"] >= 0.2):
             return None
         weights = np.vstack(rows)
@@ -485,7 +486,7 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
             "A dot product of \\(d_k\\) random \\(\\pm 1\\) terms has mean 0 and variance \\(d_k\\), so it spreads out "
             "like \\(\\sqrt{d_k}\\): here the scores' standard deviations "
             f"are {fmt(s['spread'], 'output')} and {fmt(b['spread'], 'output')}. Dividing by \\(\\sqrt{{d_k}}\\) brings the "
-            "spread back to about 1 whatever d_k is, so the softmax neither collapses onto one key nor passes back "
+            "spread back to about 1 whatever \\(d_k\\) is, so the softmax neither collapses onto one key nor passes back "
             "vanishing gradients as the vectors get longer."
         )
         return Reasoning(
