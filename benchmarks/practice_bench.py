@@ -9,7 +9,8 @@ For each difficulty it times
 and then, in a separate pass under tracemalloc (which slows Python down, so it is not
 timed), the peak of Python allocations while drawing n problems and keeping them all,
 as a deck build would. The process's peak resident set size is printed last.
-Matching and reasoning items are timed the same way for comparison.
+Matching and reasoning items are timed the same way for comparison. The variety lines
+give the share of 100 heads (seeds 0..99) that repeat a weight set already drawn.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.practice import attention, matching, reasoning  # noqa: E402
+from generator.practice import attention, matching, reasoning, variety  # noqa: E402
 
 
 def rate(label: str, n: int, make) -> None:
@@ -60,6 +61,12 @@ def main() -> None:
         rate("draw", n, lambda s: attention.draw(s, difficulty=difficulty))
         rate("draw + display + data + slips", n, lambda s: card(s, difficulty))
         print(f"  {'peak memory, all kept':<30} {peak_kept(n, difficulty):>7.1f} MiB (tracemalloc)")
+    print("variety, 100 heads from seeds 0..99 (weight set already seen, order ignored):")
+    for difficulty in attention.DIFFICULTIES:
+        v = variety.measure(difficulty, 100)
+        print(f"  {difficulty:<10} repeat rate {v.repeat_rate:6.1%} (bound {variety.MAX_REPEAT_RATE[difficulty]:.0%}), "
+              f"{v.distinct_exp} distinct exponentials, top four {v.top4_exp_share:.1%} of all, "
+              f"leads {v.leads[0]:.3f} to {v.leads[-1]:.3f} (median {v.leads[len(v.leads) // 2]:.3f})")
     print("other kinds:")
     rate("matching.draw (n=4)", n, lambda s: matching.draw(s))
     rate("reasoning.draw (any kind)", n, lambda s: reasoning.draw(s))

@@ -96,7 +96,7 @@ BROKEN = [
      None, "unknown field 'frnt'"),
     ("duplicate key", lambda t: t + "\n== three-places\nfront: again\nback: again\n", None, "duplicate card key"),
     ("unknown tag syntax", lambda t: t.replace("tags: places\n", "tags: #places\n", 1), None, "bad tag"),
-    ("broken cloze", lambda t: t.replace("{{c3::\\sqrt{d_k} }}", "{{c3::\\sqrt{d_k}}}", 1), None, "ends inside a MathJax"),
+    ("broken cloze", lambda t: t.replace("{{c3::\\(\\sqrt{d_k}\\)}}", "{{c3::\\sqrt{d_k}}}", 1), None, "ends inside a MathJax"),
 ]
 
 

@@ -38,9 +38,9 @@ def test_card_figures_of_any_seed_and_variant_are_cached(tmp_path, kind):
     again = Figures(FigureCache(tmp_path))
     assert again.reasoning_image(item) == first and again._cache.drawn == 0
     # The same figure the registry draws for these numbers (axis titles and all).
-    name = "attention_image" if kind == "image_grid" else "attention_heatmap"
-    params = {"seed": str(BIG_SEED), "variant": str(BIG_VARIANT), **({} if kind == "image_grid" else {"kind": kind})}
-    assert cache.render(name, params).png == (tmp_path / Path(first.source).name).read_bytes()
+    # Card fronts show every kind as an unmarked heatmap (the image grid included).
+    params = {"seed": str(BIG_SEED), "variant": str(BIG_VARIANT), "kind": kind, "card": "front"}
+    assert cache.render("attention_heatmap", params).png == (tmp_path / Path(first.source).name).read_bytes()
 
 
 def test_cli_takes_any_engine_seed(tmp_path):

@@ -181,9 +181,10 @@ def test_span_limit_is_the_documented_bound():
 def test_a_level_that_passes_the_quick_check_but_never_succeeds_ends_with_a_clear_error(monkeypatch):
     # draw() reads the budget in its own module since the engine was split by concern.
     monkeypatch.setattr(attention.drawing, "MAX_TRIES", 300)
-    # Margin 0.9 is reachable in principle, but never with every weight >= 0.01 on three keys.
+    # Margin 0.9 is reachable in principle, but on the integer grid never with every
+    # weight >= 0.01 on three keys.
     with pytest.raises(ParameterError, match=r"no problem met every guarantee in 300 candidate rows"):
-        attention.draw(1, level=_level(margin=0.9))
+        attention.draw(1, level=_level(decimals=0, margin=0.9))
 
 
 # --- display ---------------------------------------------------------------------------
@@ -216,8 +217,11 @@ def test_display_keeps_one_row_per_query_however_many():
 
 
 def test_inputs_print_on_their_grid():
+    board = attention.rounded(attention.worked_example()).text
+    assert all("." not in t for t in board["query"][0] + sum(board["keys"], []) + sum(board["values"], []))
     std = attention.rounded(attention.draw(4)).text
-    assert all("." not in t for t in std["query"][0] + sum(std["keys"], []) + sum(std["values"], []))
+    assert all(len(t.split(".")[1]) == 1 for t in std["query"][0] + sum(std["keys"], []))
+    assert all("." not in t for t in sum(std["values"], []))
     hard = attention.rounded(attention.draw(4, difficulty="challenge")).text
     assert all(len(t.split(".")[1]) == 1 for t in hard["query"][0] + sum(hard["keys"], []))
     assert all("." not in t for t in sum(hard["values"], []))  # values stay integers

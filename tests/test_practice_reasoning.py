@@ -33,8 +33,19 @@ def _numbers_in_text_are_computed(item) -> None:
     printed = {dec_text(x, places) for x in _flat(item.numbers) for places in (2, 3)}
     printed |= {dec_text(x, places) for x in np.asarray(item.weights).ravel() for places in (2, 3)}
     for text in (item.prompt, item.answer, item.explanation):
-        for token in re.findall(r"-?\d+\.\d+", text):
+        # "<0.001" and ">0.999" stand for weights too small or too large for three decimals.
+        for token in re.findall(r"-?\d+\.\d+", re.sub(r"<0\.001|>0\.999", "", text)):
             assert token in printed, (token, text)
+
+
+def _printed(x: float) -> str:
+    """A weight as a card should print it: never 0.000 or 1.000 for a weight strictly between."""
+    text = dec_text(x, 3)
+    if text == "0.000" and x > 0:
+        return "<0.001"
+    if text == "1.000" and x < 1:
+        return ">0.999"
+    return text
 
 
 def _common(item, kind: str) -> np.ndarray:
@@ -45,7 +56,8 @@ def _common(item, kind: str) -> np.ndarray:
     # One softmax per row, except the image map: one softmax over all its patches.
     sums = w.sum() if kind == "image_grid" else w.sum(axis=1)
     assert np.allclose(sums, 1.0, atol=1e-12) and np.all(np.isfinite(w)) and np.all(w > 0)
-    assert [list(r) for r in item.cell_text] == [[dec_text(x, 3) for x in row] for row in w]
+    assert [list(r) for r in item.cell_text] == [[_printed(x) for x in row] for row in w]
+    assert not {"0.000", "1.000"} & {c for r in item.cell_text for c in r}
     for text in (item.prompt, item.answer, item.explanation):
         assert text and "\n" not in text and not re.search(r"\bnan\b|\binf\b", text.lower())
     _numbers_in_text_are_computed(item)
@@ -72,6 +84,13 @@ def test_image_grid():
         best = max(range(side * side), key=lambda i: ref["weights"][i])
         assert (n["top"]["row"], n["top"]["col"]) == (best // side + 1, best % side + 1)
         assert f"Row {best // side + 1}, column {best % side + 1}" in item.answer
+        assert item.answer_cell == (best // side, best % side)
+        # Runner-up: every cell printed with the second-largest weight is named, as a tie.
+        shown = [dec_text(x, 3) for x in ref["weights"]]
+        second = sorted(set(shown), key=float)[-2]
+        tied = [f"row {i // side + 1}, column {i % side + 1}" for i, t in enumerate(shown) if t == second]
+        assert all(name in item.answer for name in tied)
+        assert ("tied at" in item.answer) == (len(tied) > 1)
         assert dec_text(ref["weights"][best], 3) in item.answer
         assert _lead(ref["weights"]) >= 0.05
         assert [dec_text(x, 2) for x in ref["output"]] == [dec_text(x, 2) for x in n["mean_position"]]
@@ -80,24 +99,55 @@ def test_image_grid():
 
 
 def test_caption_words():
+    ties = 0
     for seed in SEEDS:
         item = reasoning.draw(seed, kind="caption_words")
         w = _common(item, "caption_words")
         n = item.numbers
         words = n["caption"].split()
-        assert list(item.col_labels) == words == n["words"] and len(item.row_labels) == 9
+        # The captioner's direction: rows are the words (queries), columns the regions.
+        assert list(item.row_labels) == words == n["words"] and len(item.col_labels) == 6
+        assert list(item.col_labels) == [f"{v} {h}" for v in ("top", "bottom") for h in ("left", "centre", "right")]
+        assert np.allclose(w.sum(axis=1), 1.0, atol=1e-12)  # each word spreads 1 over the regions
         d = len(n["keys"][0])
+        assert len(n["queries"]) == len(words) and len(n["keys"]) == 6
         for r, q in enumerate(n["queries"]):
             scores = [sum(a * b for a, b in zip(q, k)) / math.sqrt(d) for k in n["keys"]]
             assert np.allclose(w[r], ref_softmax(scores), rtol=0, atol=1e-12)
-        row = item.row_labels.index(n["region"])
-        best = max(range(len(words)), key=lambda i: w[row][i])
-        assert n["top"]["word"] == words[best]
-        assert f"\"{words[best]}\" with {dec_text(w[row][best], 3)}" in item.answer
-        assert _lead(list(w[row])) >= 0.05 and min(float(dec_text(x, 3)) for x in w[row]) >= 0.01
-        # The prompt lists the asked region's weights, word by word, as printed.
-        listing = ", ".join(f"{word} {dec_text(x, 3)}" for word, x in zip(words, w[row]))
-        assert listing in item.prompt
+        row = words.index(n["word"])
+        best = max(range(6), key=lambda i: w[row][i])
+        assert item.answer_cell == (row, best)
+        assert item.answer.startswith(f"The {item.col_labels[best]} region, with {dec_text(w[row][best], 3)}")
+        assert _lead(list(w[row])) >= 0.05
+        shown = [dec_text(x, 3) for x in w[row]]
+        second = sorted(set(shown), key=float)[-2]
+        tied = [item.col_labels[i] for i, t in enumerate(shown) if t == second]
+        assert all(f"the {name}" in item.answer for name in tied)
+        ties += len(tied) > 1
+        # The prompt lists the asked word's weights, region by region, as printed.
+        listing = ", ".join(f"{label} {_printed(x)}" for label, x in zip(item.col_labels, w[row]))
+        assert listing in item.prompt and f'the word "{n["word"]}"' in item.prompt
+    assert ties > 0  # the tie wording above is exercised
+
+
+def test_position_names_match_the_grid():
+    # Every cell of a 4 x 4 and a 2 x 3 grid has its own name, and a name's column word
+    # moves left to right with the column (no "left" right of a "centre").
+    for rows, cols in ((4, 4), (2, 3), (3, 3)):
+        names = [reasoning._area(r, c, rows, cols) for r in range(rows) for c in range(cols)]
+        assert len(set(names)) == rows * cols
+    order = ["far left", "left of centre", "right of centre", "far right"]
+    for c in range(4):
+        assert all(reasoning._area(r, c, 4).endswith(order[c]) for r in range(4))
+    assert reasoning._area(3, 1, 4) == "bottom row, left of centre"
+
+
+def test_maths_is_rendered_not_typed():
+    for kind in reasoning.KINDS:
+        for seed in range(20):
+            item = reasoning.draw(seed, kind=kind)
+            for text in (item.prompt, item.answer, item.explanation):
+                assert "sqrt(" not in text and " . k" not in text, text
 
 
 def test_equal_scores():

@@ -17,7 +17,7 @@ DECIMALS = {"scores": 2, "scaled": 4, "exp": 3, "exp_sum": 3, "weights": 3, "out
 
 # The documented difficulty levels.
 SPEC = {
-    "standard": {"grid": Decimal("1"), "span": Decimal("2"), "value_span": 3, "margin": Decimal("0.15"), "max_lead": None},
+    "standard": {"grid": Decimal("0.1"), "span": Decimal("2"), "value_span": 3, "margin": Decimal("0.15"), "max_lead": None},
     "challenge": {"grid": Decimal("0.1"), "span": Decimal("1.5"), "value_span": 5, "margin": Decimal("0.05"),
                   "max_lead": Decimal("0.35")},
 }

@@ -41,9 +41,19 @@ def test_practice_command_numbers_the_steps_as_the_lesson():
     assert found == [("1", "Scores"), ("2", "Divide"), ("3", "Exponentials"), ("4", "Softmax"), ("5", "Output")] * 2
 
 
+def _tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def test_card_lists_the_steps_in_the_lesson_order():
     problem = attention.draw(3, n_queries=2)
-    fields, _ = attention_fields("07-x", problem, Png.of(b"png"))
+    fields, _ = attention_fields("07-x", problem, Png.of(_tiny_png()))
     # An <ol> numbers its items 1, 2, ...: item k is step k.
     assert re.findall(r'data-step="(\w+)"', fields["Steps"]) == [name for _, name in LESSON_STEPS]
     assert fields["Steps"].startswith("<ol>")

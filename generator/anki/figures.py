@@ -8,6 +8,8 @@ directly (no SVG, which the cards do not use).
 from __future__ import annotations
 
 import hashlib
+import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +37,27 @@ class Png:
         return cls(hashlib.sha256(data).hexdigest(), path if path is not None and path.is_file() else data)
 
 
+# The smallest figure text a phone reader gets, in CSS pixels, on a 400-px screen whose
+# card leaves this many pixels for a figure (style.css: 17-px text, 0.4em padding).
+PHONE_TEXT_PX = 14
+PHONE_FIGURE_PX = 386
+
+
+def phone_min_width(png: Png) -> int | None:
+    """The CSS width below which ``png``'s smallest text would drop under PHONE_TEXT_PX,
+    when that is wider than a phone card gives it (None otherwise). The card then shows
+    the figure at this width inside a box that scrolls sideways."""
+    from PIL import Image
+
+    source = png.source if isinstance(png.source, Path) else io.BytesIO(png.source)
+    with Image.open(source) as image:
+        width, text_px = image.size[0], float(image.text.get("MinTextPx", "0"))
+    if not text_px:
+        return None
+    needed = math.ceil(width * PHONE_TEXT_PX / text_px)
+    return needed if needed > PHONE_FIGURE_PX else None
+
+
 class Figures:
     def __init__(self, cache: "FigureCache | None" = None):
         self._cache = cache
@@ -53,21 +76,28 @@ class Figures:
         return Png.of(to_png(attention_head(problem, query)))
 
     def reasoning_image(self, item: Any) -> Png:
-        """The attention map a reasoning note asks about.
+        """The attention map a reasoning note asks about, for its front: the weights as a
+        phone-sized heatmap with the printed numbers, nothing outlined, no "largest" label.
 
-        ``image_grid`` items get the synthetic image lit by their weights, every
-        other kind its weights as a heatmap with the printed numbers. Both go
-        through the figure registry, which re-derives the item from (seed, kind,
-        variant) with the same engine, so the figure shows the very map the card
-        asks about and a cached copy is reused.
+        It goes through the figure registry, which re-derives the item from (seed, kind,
+        variant) with the same engine, so the figure shows the very map the card asks
+        about and a cached copy is reused.
         """
+        return self._reasoning_map(item, "front")
+
+    def reasoning_answer_image(self, item: Any) -> Png | None:
+        """The back's figure: the map with the cell the answer names outlined; or, when
+        the front has no map (the weights are what the question asks for), the map itself.
+        None when the front's map already says all the back would."""
+        if item.answer_cell is None and item.map_given:
+            return None
+        return self._reasoning_map(item, "back")
+
+    def _reasoning_map(self, item: Any, side: str) -> Png:
         from ..figures import registry
         from ..figures.render import to_png
 
-        name = "attention_image" if item.kind == "image_grid" else "attention_heatmap"
-        params = {"seed": str(item.seed), "variant": str(item.variant)}
-        if name == "attention_heatmap":
-            params["kind"] = item.kind
+        params = {"seed": str(item.seed), "variant": str(item.variant), "kind": item.kind, "card": side}
         if self._cache is not None:
-            return self._cached(name, params)
-        return Png.of(to_png(registry.draw(name, params)))
+            return self._cached("attention_heatmap", params)
+        return Png.of(to_png(registry.draw("attention_heatmap", params)))

@@ -20,7 +20,7 @@ from typing import Any
 from ..practice import attention
 from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource
-from .figures import Figures, Png
+from .figures import Figures, Png, phone_min_width
 from .markup import to_html
 from .render import fragment
 
@@ -138,7 +138,7 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png) -
     hints = fragment("attention_hints", hints=_hints(problem))
 
     name = media_name(lesson, ATTENTION_KEY, problem.variant, figure_png)
-    figure = fragment("figure", name=name, alt="The attention head of this problem")
+    figure = fragment("figure", name=name, alt="The attention head of this problem", min_width=phone_min_width(figure_png))
     data = {"lesson": lesson, **attention.to_data(problem)}
     fields = {
         "Key": note_key(lesson, ATTENTION_KEY, problem.variant),
@@ -154,9 +154,14 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png) -
 
 
 def _math(text: str) -> str:
-    """The engine's plain-text explanations with their symbols set in MathJax."""
-    text = text.replace("sqrt(d_k)", "\\(\\sqrt{d_k}\\)")
-    return re.sub(r"(?<![{\\w])d_k(?![}\\w])", r"\\(d_k\\)", text)
+    """The engine's plain-text explanations with their symbols set in MathJax; text the
+    engine already wrote as \\( ... \\) is left as it is."""
+    def plain(part: str) -> str:
+        part = part.replace("sqrt(d_k)", "\\(\\sqrt{d_k}\\)")
+        return re.sub(r"(?<![{\\w])d_k(?![}\\w])", r"\\(d_k\\)", part)
+
+    pieces = re.split(r"(\\\(.*?\\\))", text)
+    return "".join(p if i % 2 else plain(p) for i, p in enumerate(pieces))
 
 
 def _vector_text(row: list[str]) -> str:
@@ -218,7 +223,8 @@ def matching_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": MATCHING_KEY, **_json_ready(item)}
     return {
         "Key": note_key(lesson, MATCHING_KEY, variant),
-        "Task": fragment("matching_task", n=len(item.tasks), several=len(item.tasks) > len(item.architectures)),
+        "Task": fragment("matching_task", n=len(item.tasks), several=len(item.tasks) > len(item.architectures),
+                         spare=len(item.architectures) > len({a for _, a, _ in item.answer})),
         "Tasks": fragment("matching_list", title="Tasks", items=list(item.tasks), ordered=True),
         "Architectures": fragment("matching_list", title="Architectures", items=list(zip(letters, item.architectures)), ordered=False),
         "Answer": fragment("matching_answer", rows=rows),
@@ -239,19 +245,27 @@ def matching_note(lesson: str, seed: int, variant: int, item: Any, figures: Figu
 # --- attention-map reasoning -------------------------------------------------------------
 
 
-def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: Png | None) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: Png | None,
+                     answer_png: Png | None = None) -> tuple[dict[str, str], dict[str, MediaSource]]:
     media: dict[str, MediaSource] = {}
-    image = ""
+    image = answer_image = ""
     if image_png is not None:
         name = media_name(lesson, REASONING_KEY, variant, image_png)
-        image = fragment("figure", name=name, alt="The attention map this question is about")
+        image = fragment("figure", name=name, alt="The attention map this question is about",
+                         min_width=phone_min_width(image_png))
         media[name] = image_png.source
+    if answer_png is not None:
+        # The marked map goes into Answer, a field only the back shows (the field list is frozen).
+        name = media_name(lesson, REASONING_KEY, variant, answer_png)
+        answer_image = '<div class="figure">' + fragment("figure", name=name, alt="The same map with the answer marked",
+                                                               min_width=phone_min_width(answer_png)) + "</div>"
+        media[name] = answer_png.source
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": REASONING_KEY, **_json_ready(item)}
     fields = {
         "Key": note_key(lesson, REASONING_KEY, variant),
         "Prompt": to_html(_math(str(item.prompt))),
         "Image": image,
-        "Answer": to_html(_math(str(item.answer))),
+        "Answer": to_html(_math(str(item.answer))) + answer_image,
         "Explanation": to_html(_math(str(item.explanation))),
         "Data": data_field(data),
     }
@@ -267,4 +281,6 @@ def draw_reasoning(seed: int, variant: int, cfg: Any) -> Any:
 
 
 def reasoning_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
-    return reasoning_fields(lesson, seed, variant, item, figures.reasoning_image(item))
+    # A map that shows what the question asks for goes to the back only.
+    front = figures.reasoning_image(item) if item.map_given else None
+    return reasoning_fields(lesson, seed, variant, item, front, figures.reasoning_answer_image(item))

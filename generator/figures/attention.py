@@ -18,7 +18,7 @@ from .. import limits
 from ..errors import ParameterError
 from ..practice import attention as practice
 from ..practice.steps import worked_steps
-from . import scenes, style
+from . import render, scenes, style
 from .params import check_int
 
 ROW_H = 58
@@ -173,6 +173,7 @@ def attention_head(problem: practice.Problem, query: int = 0) -> Figure:
         # Arrow width follows the weight: the sum is dominated by the thick ones.
         end = (out_cx - output_w / 2, out_cy + (y - out_cy) * min(0.25, output_h / max(table_h, 1)))
         style.arrow(ax, (start_x, y), end, gid=f"head-sum-arrow-{i + 1}", width=1.2 + 3 * weights[i])
+    render.set_marks(fig, ["every step and the output"])  # an answer figure: card backs only
     return fig
 
 
@@ -233,13 +234,18 @@ def attention_heatmap(
     cell_text: Sequence[Sequence[str]] | None = None,
     row_title: str | None = None,
     col_title: str | None = None,
+    mark: tuple[int, int] | None = None,
+    compact: bool = False,
 ) -> Figure:
     """Weights as a grid of cells, each with its number written in it.
 
     Colour runs from white (0) to the darkest shade at the largest weight shown,
     so a flat map still shows its structure; the numbers carry absolute values.
     ``cell_text`` replaces the formatted numbers (pass a Display's strings so the
-    figure prints the slide's digits).
+    figure prints the slide's digits). ``mark`` outlines one (row, column) cell: an
+    answer, for the back of a card; the figure records what it marks (``render.marks``).
+    ``compact`` makes each cell just wider than its number, so a card figure shown on a
+    400-px phone keeps its text at 14 CSS px or more.
     """
     w = check_weights(weights)
     rows, cols = w.shape
@@ -259,7 +265,8 @@ def attention_heatmap(
     title_h = 56 if title else 0
     side_title_w = 40 if row_title else 0
     avail_w = style.DISPLAY_WIDTH_PX - row_label_w - side_title_w - 40
-    cell_w = min(120.0, avail_w / cols)
+    cell_w = min(120.0, avail_w / cols, widest_number + 10 if compact else 120.0)
+    gap, margin = (8, 16) if compact else (20, 40)  # left of the cells, and both sides together
     if cell_w < widest_number + 10:
         raise ParameterError(f"{cols} columns of numbers do not fit; show at most {int(avail_w // (widest_number + 10))}")
     # Column labels wider than their cell are turned on end instead of overlapping.
@@ -269,10 +276,10 @@ def attention_heatmap(
     cell_h = min(64.0, avail_h / rows)
     if cell_h < px * 1.3:
         raise ParameterError(f"{rows} rows do not fit at a legible size")
-    width = side_title_w + row_label_w + cols * cell_w + 40
+    width = side_title_w + row_label_w + cols * cell_w + margin
     height = title_h + col_band + rows * cell_h + 30
     fig, ax = style.canvas(width, height)
-    x0 = side_title_w + row_label_w + 20
+    x0 = side_title_w + row_label_w + gap
     y_top = height - title_h - col_band
 
     cmap = weights_cmap()
@@ -298,6 +305,17 @@ def attention_heatmap(
         style.text(ax, 24, y_top - rows * cell_h / 2, row_title, rotation=90, gid="heatmap-row-title")
     if title:
         style.text(ax, width / 2, height - title_h / 2, title, px=style.TITLE_PX, gid="heatmap-title")
+    if mark is not None:
+        r, c = mark
+        if not (0 <= r < rows and 0 <= c < cols):
+            raise ParameterError(f"mark must be a cell of the {rows} x {cols} map, got {mark!r}")
+        # Dark outside, light inside: the frame stands out on pale and dark cells alike.
+        for colour, width, gid in ((style.INK, 7, "heatmap-mark"), (style.PAPER, 2.5, "heatmap-mark-inner")):
+            ax.add_artist(Rectangle(
+                (x0 + c * cell_w, y_top - (r + 1) * cell_h), cell_w, cell_h,
+                facecolor="none", edgecolor=colour, linewidth=width, gid=f"{gid}-{r}-{c}",
+            ))
+    render.set_marks(fig, [] if mark is None else [f"cell {mark[0]},{mark[1]}"])
     return fig
 
 
@@ -417,4 +435,6 @@ def attention_image(
     largest = practice.fmt(w.max(), "weights")
     default = f"attention for “{word}” (largest {largest})" if word else f"attention weights (largest {largest})"
     style.text(ax, right_x + side / 2, y0 + side + 34, title or default, gid="attention-caption")
+    marks = [f"peak {r},{c}", "largest weight in caption"]
+    render.set_marks(fig, marks + (["subject drawn at the peak"] if subject_at_peak else []))
     return fig

@@ -154,7 +154,7 @@ def _item_data(item: Any) -> dict[str, Any]:
 # Axis titles that say what a reasoning kind's rows and columns are.
 _AXES = {
     "image_grid": ("row", "column"),
-    "caption_words": ("image region", "words of the caption"),
+    "caption_words": ("words of the caption", "image regions"),  # the captioner's direction
 }
 
 
@@ -202,10 +202,14 @@ def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
     data = _item_data(item)
     row_title, col_title = _AXES.get(item.kind, (None, None))
 
+    card = v.get("card", "")
+    mark = tuple(item.answer_cell) if card == "back" and item.answer_cell is not None else None
+
     def draw_item() -> Figure:
         return attention.attention_heatmap(
             data["weights"], data["rows"], data["cols"], title,
             cell_text=data["cells"], row_title=row_title, col_title=col_title,
+            mark=mark, compact=bool(card),
         )
 
     return Prepared(name, v, data, draw_item)
@@ -275,6 +279,9 @@ FIGURES: dict[str, FigureSpec] = {
                 Param("n_queries", 1, *practice.N_QUERIES_RANGE),
                 *_HEAD_DRAW,
                 Param("title", "", text=True),
+                # i11: reasoning maps for Anki cards, sized for a 400-px phone; "back" also
+                # outlines the cell the answer names.
+                Param("card", "", choices=("", "front", "back"), help="front or back: a phone-sized card figure"),
             ),
             _heatmap,
         ),

@@ -35,10 +35,39 @@ def to_svg(fig: Figure, *, close: bool = True) -> bytes:
     return buffer.getvalue()
 
 
+def set_marks(fig: Figure, marks: list[str]) -> None:
+    """Record what a figure marks as an answer (outlined cells, winners, "largest" labels),
+    written into its PNG as the text chunk "Marks" ("none" when nothing is marked). A card
+    front may only show figures that record "none"; tests read the chunk back."""
+    fig._seqvision_marks = "; ".join(marks) or "none"  # type: ignore[attr-defined]
+
+
+def min_text_pt(fig: Figure) -> float:
+    """The size in points of the smallest visible text of a figure (0 when it has none)."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes, default=0.0)
+
+
+def marks(png: bytes) -> str | None:
+    """The "Marks" a PNG records, or None when its figure never said."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return image.text.get("Marks")
+
+
 def to_png(fig: Figure, dpi: float = style.DPI, *, close: bool = True) -> bytes:
     """The figure as PNG bytes. At the default dpi one design pixel is one PNG pixel."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata=_PNG_METADATA)
+    metadata = dict(_PNG_METADATA)
+    if hasattr(fig, "_seqvision_marks"):
+        # Card figures also say the size of their smallest text in PNG pixels, so a phone
+        # test can turn the displayed scale into CSS pixels.
+        metadata["Marks"] = fig._seqvision_marks
+        metadata["MinTextPx"] = f"{min_text_pt(fig) * dpi / 72:.1f}"
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=metadata)
     if close:
         _close(fig)
     return buffer.getvalue()

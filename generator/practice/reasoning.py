@@ -2,10 +2,11 @@
 
 Kinds (KINDS):
 
-* ``image_grid``     a captioner about to write a word attends over an S x S grid of
+* ``image_grid``     a captioner about to write a word attends over a 4 x 4 grid of
                      image patches; which patch gets the most weight?
-* ``caption_words``  each region of a 3 x 3 grid attends over the words of a caption;
-                     which word does one named region weigh most?
+* ``caption_words``  the captioner's map: each word of a caption (the decoder's query
+                     while writing it) attends over the 2 x 3 regions of the image, so
+                     each row sums to 1 over regions; which region does one word use most?
 * ``equal_scores``   every score is equal, so the output is the mean of the values.
 * ``dominant_score`` the query is stretched by 1, 2, 4, 8: one score comes to dominate
                      and the output approaches that key's value.
@@ -17,7 +18,13 @@ drawn inputs (or from numpy on the engine's output) and is printed with
 ``attention.fmt``; no number is typed into the text. ``weights`` is always a 2-D
 array for figures, with ``row_labels`` and ``col_labels``: for ``image_grid`` the
 S x S map is one softmax over all patches (row 1 at the top); for the other kinds
-each row is one softmax. ``cell_text`` has its entries as printed (3 decimals).
+each row is one softmax. ``cell_text`` has its entries as printed (3 decimals, with a
+weight too small or too close to 1 for three decimals printed as "<0.001" or ">0.999",
+never as 0.000 or 1.000). ``answer_cell`` is the (row, column) of the map the answer
+points at, or None; a card shows it only on the back.
+
+Maths in prompts and explanations is written as \\( ... \\) for MathJax. A runner-up
+shared by several cells (equal printed weights) is named as a tie.
 
 Variant k of a kind comes from the seed stream (seed, "reasoning/<kind>", k). With
 ``kind=None`` the kind itself is drawn from (seed, "reasoning", k), and the item is
@@ -39,8 +46,9 @@ KINDS = ("image_grid", "caption_words", "equal_scores", "dominant_score", "scali
 KEY = "reasoning"
 MAX_TRIES = 2000
 
-# image_grid: grid sides that tile a 224-pixel image exactly (56- and 32-pixel patches).
-GRID_SIDES = (4, 7)
+# image_grid: 4 x 4 patches of 56 pixels tile a 224-pixel image, and 16 cells is as many
+# as a phone shows with a readable number in each (the figure is where the numbers are).
+GRID_SIDES = (4,)
 # The winner of a map must be readable off the figure: lead at display precision.
 MAP_MARGIN = 0.05
 EMBED_DIM = 4  # d_k of the concept vectors behind image_grid and caption_words
@@ -61,6 +69,10 @@ class Reasoning:
     cell_text: tuple[tuple[str, ...], ...]
     seed: int
     variant: int
+    answer_cell: tuple[int, int] | None = None  # (row, column) of the map the answer names
+    # True when the map is the data the question reads (a card may show it on the front);
+    # False when the weights are what the question asks for (the map belongs on the back).
+    map_given: bool = False
 
 
 # --- shared helpers ------------------------------------------------------------------
@@ -74,21 +86,52 @@ def _int_vec(values: Any) -> str:
     return "(" + ", ".join(str(int(x)) for x in values) + ")"
 
 
+def _w(x: float) -> str:
+    """A weight as printed: three decimals, but never 0.000 or 1.000 for a weight that is
+    neither (a learner would read those as "none" and "all")."""
+    text = fmt(x, "weights")
+    if text == "0.000" and x > 0:
+        return "<0.001"
+    if text == "1.000" and x < 1:
+        return ">0.999"
+    return text
+
+
 def _cells(weights: np.ndarray) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(fmt(x, "weights") for x in row) for row in weights)
+    return tuple(tuple(_w(x) for x in row) for row in weights)
+
+
+def _runners_up(weights: Any, names: list[str]) -> str:
+    """"next comes X with w", or every name tied for second place at display precision."""
+    shown = [_w(x) for x in weights]
+    order = np.argsort(np.asarray(weights))[::-1]
+    second = shown[int(order[1])]
+    tied = [names[i] for i in range(len(names)) if shown[i] == second and i != int(order[0])]
+    if len(tied) == 1:
+        return f"next comes {tied[0]} with {second}"
+    return f"next come {', '.join(tied[:-1])} and {tied[-1]}, tied at {second} each"
 
 
 def _r(x: float, step: str) -> float:
     return float(fmt(x, step))
 
 
-def _area(row: int, col: int, side: int) -> str:
-    """Where a cell of a side x side grid sits, in thirds of the image."""
-    vertical = ("top", "middle", "bottom")[row * 3 // side]
-    horizontal = ("left", "centre", "right")[col * 3 // side]
+# Names for the rows and columns of a grid, per number of rows (or columns): every
+# row of a 4 x 4 grid has its own name, so no two cells share one and none is called
+# "left" while standing right of another "left".
+_ROW_NAMES = {2: ("top", "bottom"), 3: ("top", "middle", "bottom"),
+              4: ("top", "upper middle", "lower middle", "bottom")}
+_COL_NAMES = {2: ("left", "right"), 3: ("left", "centre", "right"),
+              4: ("far left", "left of centre", "right of centre", "far right")}
+
+
+def _area(row: int, col: int, rows: int, cols: int | None = None) -> str:
+    """Where a cell of a rows x cols grid sits, named so that each cell has its own name."""
+    vertical = _ROW_NAMES[rows][row]
+    horizontal = _COL_NAMES[cols or rows][col]
     if vertical == "middle" and horizontal == "centre":
         return "centre"
-    return f"{vertical} {horizontal}" if vertical != "middle" else f"middle {horizontal}"
+    return f"{vertical} {horizontal}" if rows <= 3 and (cols or rows) <= 3 else f"{vertical} row, {horizontal}"
 
 
 def _lead_ok(weights_row: np.ndarray) -> bool:
@@ -139,13 +182,15 @@ def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         sol = attention.solve(emb[subject], keys, values)
         w = sol.weights[0]
         best = int(np.argmax(w))
-        if best != row * side + col or not _lead_ok(w) or _r(w[best], "weights") > 0.9:
-            return None  # the story says the subject's patch wins, clearly but not totally
+        if best != row * side + col or not _lead_ok(w) or _r(w[best], "weights") > 0.9 or _r(w.min(), "weights") < 0.001:
+            return None  # the subject's patch wins, clearly but not totally, and every cell reads as a number
         order = np.argsort(w)[::-1]
         runner = int(order[1])
         grid = w.reshape(side, side)
         mean = sol.output[0]
         where = _area(row, col, side)
+        cell_names = [f"row {i // side + 1}, column {i % side + 1}" for i in range(side * side)]
+        runners = _runners_up(w, cell_names)
         numbers = {
             "side": side,
             "d_k": EMBED_DIM,
@@ -160,15 +205,17 @@ def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         prompt = (
             f"A captioning model with attention is about to write the word \"{subject}\". The image is cut into "
             f"{side} x {side} = {side * side} patches; the decoder's query is compared with the key of every patch "
-            f"(d_k = {EMBED_DIM}) and a softmax turns the scores into the attention map shown (row 1 at the top). "
-            "Which patch gets the most weight, and what does that tell you about the image?"
+            f"(\\(d_k = {EMBED_DIM}\\)) and a softmax turns the scores into the weights shown, one per patch "
+            "(row 1 at the top, column 1 on the left). Which patch gets the most weight, and what does that tell "
+            "you about the image?"
         )
         answer = (
-            f"Row {row + 1}, column {col + 1} (the {where} of the image), with weight {fmt(w[best], 'weights')}; "
-            f"the runner-up gets {fmt(w[runner], 'weights')}. That patch most likely shows the {subject}."
+            f"Row {row + 1}, column {col + 1} (the {where} of the image), with weight {_w(w[best])}; "
+            f"{runners}. That patch most likely shows the {subject}."
         )
         explanation = (
-            f"Each weight is softmax(q . k / sqrt({EMBED_DIM})) over the {side * side} patches, so the weights add up "
+            f"Each weight is \\(\\mathrm{{softmax}}(q \\cdot k / \\sqrt{{{EMBED_DIM}}})\\) over the {side * side} "
+            "patches, so the weights add up "
             f"to 1 and the patch whose key lines up best with the query for \"{subject}\" wins. The rest of the "
             f"weight is spread over the {top} and {bottom} patches; weighting each patch's (row, column) by the map "
             f"gives an average position of {_vec(mean, 'output')}, pulled towards the {subject}."
@@ -176,7 +223,7 @@ def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         return Reasoning(
             "image_grid", prompt, answer, explanation, numbers, grid,
             tuple(str(r + 1) for r in range(side)), tuple(str(c + 1) for c in range(side)), _cells(grid),
-            seed, variant,
+            seed, variant, (row, col), map_given=True,
         )
 
     return make
@@ -193,70 +240,80 @@ CAPTIONS = (
     ("a small boat sails past the lighthouse", ("boat", "lighthouse")),
     ("a horse grazes beside an old fence", ("horse", "fence")),
 )
-REGIONS = 3  # regions per side
+# The image is cut into 2 rows x 3 columns of regions: six names that match the grid
+# exactly, and six columns of numbers still fit a phone.
+REGION_ROWS, REGION_COLS = 2, 3
 FUNCTION_WORDS = ("a", "an", "the", "on", "over", "down", "past", "beside")
 
 
 def _caption_words(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasoning | None]:
+    # Show, Attend and Tell's direction: while writing each word, the decoder's state
+    # (the query) is compared with every region's feature (the keys), so each word's
+    # row is one softmax over the regions.
     def make(bits: np.random.PCG64) -> Reasoning | None:
         caption, objects = CAPTIONS[seeds.below(bits, len(CAPTIONS))]
         words = caption.split()
         emb = _concepts(bits, list(objects))
-        # Function words get short vectors that match nothing in particular.
+        # Function words get short queries that look for nothing in particular.
         fillers = {w: seeds.integers(bits, -1, 1, EMBED_DIM).astype(np.float64) for w in words if w not in emb}
-        word_keys = np.array([emb[w] if w in emb else fillers[w] for w in words])
-        cells = REGIONS * REGIONS
+        queries = np.array([emb[w] if w in emb else fillers[w] for w in words])
+        cells = REGION_ROWS * REGION_COLS
         places = seeds.sample(bits, list(range(cells)), len(objects))
         shown = {p: o for p, o in zip(places, objects)}
-        # Regions showing an object have a query near that object's vector; empty
-        # regions have a small random query.
+        # A region showing an object has a feature near that object's vector; an empty
+        # region a small random one.
         noise = seeds.integers(bits, -1, 1, (cells, EMBED_DIM))
-        queries = np.array([
+        region_keys = np.array([
             emb[shown[p]] + noise[p] if p in shown else noise[p].astype(np.float64) for p in range(cells)
         ])
-        values = np.eye(len(words))  # output = the weights themselves, one per word
-        sol = attention.solve(queries, word_keys, values)
-        asked = places[seeds.below(bits, len(places))]
-        obj = shown[asked]
+        values = np.eye(cells)  # output = the weights themselves, one per region
+        sol = attention.solve(queries, region_keys, values)
+        obj = objects[seeds.below(bits, len(objects))]
+        asked = words.index(obj)
         w = sol.weights[asked]
         best = int(np.argmax(w))
-        if words[best] != obj or not _lead_ok(w) or _r(w[best], "weights") > 0.9 or _r(w.min(), "weights") < 0.01:
-            return None  # the named object wins clearly, and no listed weight prints as 0.00
-        runner = int(np.argsort(w)[::-1][1])
-        labels = tuple(_area(p // REGIONS, p % REGIONS, REGIONS) for p in range(cells))
-        region = labels[asked]
+        if shown.get(best) != obj or not _lead_ok(w) or _r(w[best], "weights") > 0.9:
+            return None  # the word's own region wins clearly, not totally
+        if _r(sol.weights.min(), "weights") < 0.001:
+            return None  # every cell of the map reads as a number
+        labels = tuple(_area(p // REGION_COLS, p % REGION_COLS, REGION_ROWS, REGION_COLS) for p in range(cells))
+        region = labels[best]
+        runners = _runners_up(w, [f"the {label}" for label in labels])
         numbers = {
             "caption": caption,
             "words": words,
-            "region": region,
+            "word": obj,
+            "regions": list(labels),
             "d_k": EMBED_DIM,
-            "queries": queries.tolist(),  # one per region, row by row from the top left
-            "keys": word_keys.tolist(),  # one per word
+            "queries": queries.tolist(),  # one per word
+            "keys": region_keys.tolist(),  # one per region, row by row from the top left
             "weights": [_r(x, "weights") for x in w],
             "all_weights": [[_r(x, "weights") for x in row] for row in sol.weights],
-            "top": {"word": words[best], "weight": _r(w[best], "weights")},
-            "runner_up": {"word": words[runner], "weight": _r(w[runner], "weights")},
+            "top": {"region": region, "weight": _r(w[best], "weights")},
         }
-        filler = next(word for word in words if word in FUNCTION_WORDS)
-        listing = ", ".join(f"{word} {fmt(x, 'weights')}" for word, x in zip(words, w))
+        listing = ", ".join(f"{label} {_w(x)}" for label, x in zip(labels, w))
         prompt = (
-            f"An image is cut into 3 x 3 regions and its caption is \"{caption}\". Each region's query attends "
-            f"over the words of the caption (d_k = {EMBED_DIM}). The {region} region gives these weights: {listing}. "
-            "Which word does this region weigh most, and what is the region likely to show?"
+            f"A captioner with attention writes \"{caption}\". The image is cut into {REGION_ROWS} x {REGION_COLS} "
+            f"regions; while it writes each word, the decoder's state is the query and every region's feature is a "
+            f"key (\\(d_k = {EMBED_DIM}\\)), so each word spreads a weight of 1 over the regions. For the word "
+            f"\"{obj}\" the weights are: {listing} (the whole map is shown below). Which region does it use most, "
+            "and what is there likely to be?"
         )
         answer = (
-            f"\"{words[best]}\" with {fmt(w[best], 'weights')} (next: \"{words[runner]}\" with "
-            f"{fmt(w[runner], 'weights')}), so the {region} region most likely shows the {obj}."
+            f"The {region} region, with {_w(w[best])} ({runners}), so the {region} of the image most likely "
+            f"shows the {obj}."
         )
+        filler = next(word for word in words if word in FUNCTION_WORDS)
         explanation = (
-            "A region's query scores highest against the key of the word naming what it shows; the softmax then "
-            f"turns the scores into weights that add up to 1 over the {len(words)} words. Words such as "
-            f"\"{filler}\" name nothing in the picture: their keys are short vectors that match no region in "
-            "particular, so they share what the object's word leaves."
+            f"The query for \"{obj}\" scores highest against the feature of the region that shows it, and the "
+            f"softmax over the {cells} regions turns the scores into weights that add up to 1 along the word's row. "
+            f"Words such as \"{filler}\" name nothing in the picture: their queries are not built to match any "
+            "region, so where their weight lands says nothing about what is where. (Show, Attend and Tell scored regions with a small MLP; the "
+            "scaled dot product here is the modern form.)"
         )
         return Reasoning(
             "caption_words", prompt, answer, explanation, numbers, sol.weights,
-            labels, tuple(words), _cells(sol.weights), seed, variant,
+            tuple(words), labels, _cells(sol.weights), seed, variant, (asked, best), map_given=True,
         )
 
     return make
@@ -295,7 +352,7 @@ def _equal_scores(seed: int, variant: int) -> Callable[[np.random.PCG64], Reason
         )
         answer = (
             f"Every score is {fmt(sol.scores[0][0], 'scores')}, so each of the {n} weights is 1/{n} = "
-            f"{fmt(sol.weights[0][0], 'weights')} and the output is the plain mean of the values: {_vec(out, 'output')}."
+            f"{_w(sol.weights[0][0])} and the output is the plain mean of the values: {_vec(out, 'output')}."
         )
         explanation = (
             "The softmax only sees differences between scores. When all scores are equal every exponential is the "
@@ -352,7 +409,7 @@ def _dominant_score(seed: int, variant: int) -> Callable[[np.random.PCG64], Reas
             "and to the output?"
         )
         steps = "; ".join(
-            f"x{c}: weight {fmt(w[lead], 'weights')}, output {_vec(o, 'output')}" for c, w, o in zip(STRETCH, weights, outputs)
+            f"×{c}: weight {_w(w[lead])}, output {_vec(o, 'output')}" for c, w, o in zip(STRETCH, weights, outputs)
         )
         answer = (
             f"Key k{lead + 1} has the largest score, and its weight grows until it takes nearly everything ({steps}). "
@@ -367,6 +424,7 @@ def _dominant_score(seed: int, variant: int) -> Callable[[np.random.PCG64], Reas
         return Reasoning(
             "dominant_score", prompt, answer, explanation, numbers, weights,
             tuple(f"q x {c}" for c in STRETCH), ("k1", "k2", "k3"), _cells(weights), seed, variant,
+            (len(STRETCH) - 1, lead),
         )
 
     return make
@@ -406,7 +464,8 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         small, big = pair
         s, b = facts[small], facts[big]
         # The draw must show the effect the question is about.
-        if not (b["spread"] > s["spread"] and b["raw_max"] >= 0.9 and b["raw_max"] > s["raw_max"]
+        # (A small head whose scores are all equal shows nothing about spread.)
+        if not (0 < s["spread"] < b["spread"] and b["raw_max"] >= 0.9 and b["raw_max"] > s["raw_max"]
                 and b["scaled_max"] <= 0.8 and b["raw_max"] - b["scaled_max"] >= 0.2):
             return None
         weights = np.vstack(rows)
@@ -415,18 +474,19 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
             f"Two heads compare a query with {SCALING_KEYS} keys; every entry of every vector is +1 or -1. In the "
             f"first d_k = {small}, in the second d_k = {big}. The dot products are {', '.join(fmt(x, 'scores') for x in s['scores'])} "
             f"for d_k = {small} and {', '.join(fmt(x, 'scores') for x in b['scores'])} for d_k = {big}. What does "
-            "the softmax do with these scores as they are, and what changes when they are divided by sqrt(d_k) first?"
+            "the softmax do with these scores as they are, and what changes when they are divided by \\(\\sqrt{d_k}\\) first?"
         )
         answer = (
-            f"Unscaled, the largest weight is {fmt(s['raw_max'], 'weights')} at d_k = {small} but "
-            f"{fmt(b['raw_max'], 'weights')} at d_k = {big}: the softmax saturates on one key. Divided by sqrt(d_k), "
-            f"the largest weights are {fmt(s['scaled_max'], 'weights')} and {fmt(b['scaled_max'], 'weights')}: "
+            f"Unscaled, the largest weight is {_w(s['raw_max'])} at \\(d_k = {small}\\) but "
+            f"{_w(b['raw_max'])} at \\(d_k = {big}\\): the softmax saturates on one key. Divided by \\(\\sqrt{{d_k}}\\), "
+            f"the largest weights are {_w(s['scaled_max'])} and {_w(b['scaled_max'])}: "
             "attention stays spread over several keys."
         )
         explanation = (
-            "A dot product of d_k random +-1 terms spreads out like sqrt(d_k): here the scores' standard deviations "
-            f"are {fmt(s['spread'], 'output')} and {fmt(b['spread'], 'output')}. Dividing by sqrt(d_k) brings the "
-            "spread back to about 1 whatever d_k is, so the softmax neither collapses onto one key nor passes back "
+            "A dot product of \\(d_k\\) random \\(\\pm 1\\) terms has mean 0 and variance \\(d_k\\), so it spreads out "
+            "like \\(\\sqrt{d_k}\\): here the scores' standard deviations "
+            f"are {fmt(s['spread'], 'output')} and {fmt(b['spread'], 'output')}. Dividing by \\(\\sqrt{{d_k}}\\) brings the "
+            "spread back to about 1 whatever \\(d_k\\) is, so the softmax neither collapses onto one key nor passes back "
             "vanishing gradients as the vectors get longer."
         )
         return Reasoning(

@@ -7,7 +7,8 @@ gives a JSON-able dict. Slides, cards and figures all go through ``rounded``/``f
 so they print the same digits.
 
 Inputs (drawn problems)
-    standard:  query and key entries are integers in [-2, 2]; values integers in [-3, 3].
+    standard:  query and key entries have one decimal in [-2, 2]; values integers in [-3, 3].
+    (The lesson's worked example uses BOARD_LEVEL: integers in [-2, 2].)
     challenge: query and key entries have one decimal in [-1.5, 1.5]; values integers
                in [-5, 5]; the top two weights are a close race (lead 0.05 to 0.35).
     Values have d_k components too. See LEVELS.
@@ -65,6 +66,7 @@ from .levels import (  # noqa: F401
     WEIGHT_CEILING,
     Level,
     LEVELS,
+    BOARD_LEVEL,
     _check_int,
     check_level,
 )

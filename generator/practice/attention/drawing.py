@@ -11,7 +11,7 @@ from generator.errors import ParameterError
 from generator.practice import seeds
 
 from .solving import Problem, solve
-from .levels import DIFFICULTIES, D_K_RANGE, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, WEIGHT_CEILING, WEIGHT_FLOOR, _check_int, check_level
+from .levels import BOARD_LEVEL, DIFFICULTIES, D_K_RANGE, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, WEIGHT_CEILING, WEIGHT_FLOOR, _check_int, check_level
 from .guarantees import meets_guarantees
 
 
@@ -113,9 +113,9 @@ def draw(
 
 
 def worked_example(seed: int = WORKED_EXAMPLE_SEED) -> Problem:
-    """The slides' worked example: exercise "worked-example", variant 0, standard level.
+    """The slides' worked example: exercise "worked-example", variant 0, BOARD_LEVEL.
 
     The lesson source names the seed (WORKED_EXAMPLE_SEED was picked for a clean example),
     so slides, cards and diagrams all draw it through this one function.
     """
-    return draw(seed, key=WORKED_EXAMPLE_KEY, variant=0, difficulty="standard")
+    return draw(seed, key=WORKED_EXAMPLE_KEY, variant=0, level=BOARD_LEVEL)

@@ -1,0 +1,122 @@
+"""Cards on a phone: every card of a built deck, as the official ``anki`` library renders
+it, laid out in headless Chromium with the note type's own CSS at 400 px wide.
+
+Measured, not assumed: each figure's smallest text in CSS pixels is its displayed scale
+(rendered width / PNG width) times the size of its smallest text in PNG pixels, which
+the figure records in its PNG ("MinTextPx"); the page must not be wider than the screen
+once MathJax has typeset the maths. Screenshots of one card per note type and kind, at
+400 and 800 px, light and night, go to test-artifacts/anki/ for people to look at.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import needs_browser
+from test_anki_fronts import collection  # noqa: F401  (the module-scoped deck fixture)
+
+pytestmark = [
+    needs_browser,
+    pytest.mark.skipif(not os.environ.get("RUN_ANKI_TESTS"), reason="set RUN_ANKI_TESTS=1"),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "anki"
+PHONE, DESKTOP = 400, 800
+MIN_TEXT_CSS_PX = 14.0
+MATHJAX_CONFIG = (
+    "window.MathJax = {tex: {inlineMath: [['\\\\(', '\\\\)']], displayMath: [['\\\\[', '\\\\]']]},"
+    " startup: {typeset: true}};"
+)
+MEASURE = """() => ({
+  width: document.documentElement.scrollWidth,
+  // Images hidden by the card's CSS (the unmarked map on a reasoning back) are not seen.
+  images: [...document.images].filter(i => i.getClientRects().length > 0).map(i => ({src: i.getAttribute('src'), shown: i.getBoundingClientRect().width,
+                                          natural: i.naturalWidth}))
+})"""
+
+
+def page_html(body: str, night: bool, mathjax: Path) -> str:
+    classes = "card nightMode night_mode" if night else "card"
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<script>{MATHJAX_CONFIG}</script><script src=\"{mathjax.as_uri()}\"></script>"
+        f'</head><body class="{classes}">{body}</body></html>'
+    )
+
+
+def min_text_px(png: Path) -> float | None:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        value = image.text.get("MinTextPx")
+    return None if value is None else float(value)
+
+
+def show(page, media: Path, body: str, night: bool, mathjax: Path) -> dict:
+    target = media / "_phone_test.html"
+    target.write_text(page_html(body, night, mathjax), encoding="utf-8")
+    page.goto(target.as_uri())
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
+    return page.evaluate(MEASURE)
+
+
+def sample_key(card, note, kind: str) -> str:
+    name = kind.split(": ")[-1].replace(" ", "-")
+    if "Data" in note:
+        data = json.loads(html.unescape(note["Data"]))
+        name += "-" + data.get("kind", data.get("key", ""))
+    return f"{name}-c{card.ord + 1}"
+
+
+def test_phone_width_figure_text_and_card_width(collection):  # noqa: F811
+    from browser import browser_page
+    from generator.vendor import ensure_assets
+
+    mathjax = ensure_assets()["mathjax_js"]
+    media = Path(collection.media.dir())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    cards = [collection.get_card(cid) for cid in collection.find_cards("")]
+    problems, measured, smallest = [], 0, float("inf")
+    shots = {}
+    for card in cards:
+        shots.setdefault(sample_key(card, card.note(), card.note_type()["name"]), card)
+    with browser_page((PHONE, 800)) as page:
+        for card in cards:
+            kind = card.note_type()["name"]
+            for side, body in (("front", card.question()), ("back", card.answer())):
+                got = show(page, media, body, False, mathjax)
+                if got["width"] > PHONE:
+                    problems.append(f"{kind} c{card.ord + 1} {side}: page {got['width']} px wide")
+                for image in got["images"]:
+                    text_px = min_text_px(media / image["src"])
+                    if text_px is None:
+                        problems.append(f"{kind} {side}: {image['src']} does not record its text size")
+                        continue
+                    css_px = image["shown"] / image["natural"] * text_px
+                    smallest = min(smallest, css_px)
+                    measured += 1
+                    if css_px < MIN_TEXT_CSS_PX - 0.05:
+                        problems.append(f"{kind} {side}: {image['src']} text {css_px:.1f} CSS px")
+        # Screenshots for people: one card per note type and kind, both widths, both modes.
+        for width in (PHONE, DESKTOP):
+            page.set_viewport_size({"width": width, "height": 800})
+            for key, card in sorted(shots.items()):
+                for night in (False, True):
+                    for side, body in (("front", card.question()), ("back", card.answer())):
+                        got = show(page, media, body, night, mathjax)
+                        if got["width"] > width:
+                            problems.append(f"{key} {side} at {width}: page {got['width']} px wide")
+                        mode = "night" if night else "light"
+                        page.screenshot(path=str(ARTIFACTS / f"{key}-{side}-{width}-{mode}.png"), full_page=True)
+    print(f"\nphone: {measured} figures measured at {PHONE} px, smallest figure text {smallest:.1f} CSS px")
+    assert measured >= 10
+    assert not problems, "\n".join(problems)
