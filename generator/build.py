@@ -24,7 +24,7 @@ from .transform import transform
 from .vendor import ensure_assets
 
 ROOT = Path(__file__).resolve().parent.parent
-RISE_CSS = Path(__file__).parent / "templates" / "rise" / "deck.css"
+RISE_CSS = Path(__file__).parent / "templates" / "deck.css"  # one look for RISE and the HTML
 
 
 @dataclass

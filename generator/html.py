@@ -7,6 +7,8 @@ import nbformat
 from nbconvert import SlidesExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The same stylesheet jupyterlab-rise loads beside the notebook: one look in both outputs.
+DECK_CSS = TEMPLATES / "deck.css"
 
 
 def _inline_js(text: str) -> str:
@@ -27,7 +29,7 @@ def to_html(notebook: nbformat.NotebookNode, assets: dict[str, Path]) -> str:
         "mathjax_js": _inline_js(assets["mathjax_js"].read_text(encoding="utf-8")),
         "reveal_css": _inline_css(assets["reveal_css"].read_text(encoding="utf-8")),
         "theme_css": _inline_css(assets["theme_css"].read_text(encoding="utf-8")),
-        "deck_css": (TEMPLATES / "reveal_offline" / "deck.css").read_text(encoding="utf-8"),
+        "deck_css": DECK_CSS.read_text(encoding="utf-8"),
         "transition": notebook.metadata.get("rise", {}).get("transition", "fade"),
         "width": 1280,
         "height": 720,
