@@ -23,6 +23,7 @@ RISE_SETTINGS = {
     # Driven from the keyboard; reveal's arrows also hinted at subslides that did not exist.
     "controls": False,
     "progress": True,
+    "margin": 0,  # the stylesheet keeps the margins, the same in both outputs
 }
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
