@@ -2,63 +2,22 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import LESSON, needs_jupyterlab
+from lab import TOKEN, lab_server
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-TOKEN = "rise-test-token"
 # Console noise RISE makes on its own, checked against a list rather than ignored.
 ALLOWED_CONSOLE = ("rise.css", f"{LESSON}.css", "RangeError: Maximum call stack size exceeded", "favicon")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(built):
-    port = free_port()
-    home = tempfile.mkdtemp(prefix="lab-home-")
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": f"{home}/config", "JUPYTER_RUNTIME_DIR": f"{home}/runtime",
-           "JUPYTERLAB_SETTINGS_DIR": f"{home}/settings", "JUPYTERLAB_WORKSPACES_DIR": f"{home}/workspaces"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         "--allow-root", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={built}",
-         "--ServerApp.open_browser=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        stdout=subprocess.DEVNULL, stderr=open(f"{home}/server.log", "w"), env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            raise RuntimeError("jupyter lab did not start: " + Path(f"{home}/server.log").read_text()[-2000:])
+    with lab_server(built) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def walk_until(page, key: str, text: str, limit: int) -> None:
