@@ -15,6 +15,7 @@ from . import anki
 from .errors import BuildError
 from .files import write_atomic
 from .exercises import lesson_examples, template_context
+from .execute import executed
 from .figures.cache import FigureCache
 from .figures.gallery import entries_from_dir, write_figure_files, write_gallery
 from .html import to_html
@@ -36,6 +37,7 @@ class Options:
     html: bool = True
     cards: bool = True
     vendor_cache: Path | None = None
+    execute: bool = True  # run the code cells so the HTML shows their outputs
 
 
 def find_lessons(slides_dir: Path, names: list[str]) -> list[Path]:
@@ -75,7 +77,8 @@ def build_lesson(source: Path, options: Options, report: Report) -> list[Path]:
     outputs.append((slides / f"{lesson.name}.css", RISE_CSS.read_bytes(), 0.0))
     if options.html:
         t = time.perf_counter()
-        html = to_html(notebook, ensure_assets(options.vendor_cache))
+        shown = executed(notebook, deck, options.out / ".cache" / "execute") if options.execute else notebook
+        html = to_html(shown, ensure_assets(options.vendor_cache))
         outputs.append((slides / f"{lesson.name}.html", html.encode("utf-8"), time.perf_counter() - t))
 
     written: list[Path] = []

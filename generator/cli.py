@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, metavar="N", help=f"seed for the practice numbers, 0..{SEED_LIMIT} (default: a fresh one, printed)")
     parser.add_argument("--no-html", action="store_true", help="skip the offline reveal.js HTML")
     parser.add_argument("--no-cards", action="store_true", help="skip the Anki deck")
+    parser.add_argument("--no-execute", action="store_true", help="do not run the code cells at build time (the HTML then shows them without output)")
     parser.add_argument("--slides-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cards-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="print errors only")
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     seed = secrets.randbelow(SEED_LIMIT) if args.seed is None else args.seed
     if args.seed is None and not args.quiet:
         print(f"seed {seed} (drawn fresh; rebuild these numbers with --seed {seed})")
-    options = Options(out=args.out, seed=seed, html=not args.no_html, cards=not args.no_cards)
+    options = Options(out=args.out, seed=seed, html=not args.no_html, cards=not args.no_cards, execute=not args.no_execute)
     if args.slides_dir:
         options.slides_dir = args.slides_dir
     if args.cards_dir:
