@@ -4,6 +4,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .notes import as_paragraphs
 from .transform import Deck
 
 # Chosen for projection: scroll is only a safety net (every slide is built and tested
@@ -36,7 +37,9 @@ def to_notebook(deck: Deck) -> nbformat.NotebookNode:
         if cell.kind == "code":
             nb_cell = new_code_cell(cell.source, metadata=metadata)
         else:
-            nb_cell = new_markdown_cell(cell.source, metadata=metadata)
+            # The notes panel keeps line breaks: a wrapped source line would break mid-sentence.
+            text = as_paragraphs(cell.source) if cell.slide_type == "notes" else cell.source
+            nb_cell = new_markdown_cell(text, metadata=metadata)
             if cell.attachments:
                 nb_cell["attachments"] = cell.attachments
         # ids from position keep rebuilds byte-identical (nbformat draws random ones)
