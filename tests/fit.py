@@ -51,7 +51,8 @@ def walk(page, press_wait_ms: int = 700, limit: int = 200, shoot=None, figures: 
     for n in range(limit):
         page.wait_for_timeout(press_wait_ms)
         state = page.evaluate(MEASURE_JS)
-        signature = (state["title"], state["shown"], state["pending"], n and page.evaluate(
+        # Space on the last step changes nothing: the same slide, fragments and text.
+        signature = (state["title"], state["shown"], state["pending"], page.evaluate(
             "[...document.querySelectorAll('.reveal .slides section.present')].map(s => s.innerText.length).join()"))
         if signature == previous:
             return steps
