@@ -29,6 +29,7 @@ class Options:
     cards_dir: Path = ROOT / "cards"
     skip: frozenset[str] = frozenset()  # exporter names left out (--no-<name>)
     vendor_cache: Path | None = None
+    execute: bool = True  # run the code cells so the HTML shows their outputs (--no-execute)
 
 
 @dataclass

@@ -27,7 +27,8 @@ def to_html(notebook: nbformat.NotebookNode, assets: dict[str, Path]) -> str:
         "mathjax_js": _inline_js(assets["mathjax_js"].read_text(encoding="utf-8")),
         "reveal_css": _inline_css(assets["reveal_css"].read_text(encoding="utf-8")),
         "theme_css": _inline_css(assets["theme_css"].read_text(encoding="utf-8")),
-        "deck_css": template_path("reveal_offline", "deck.css").read_text(encoding="utf-8"),
+        # The same stylesheet jupyterlab-rise loads beside the notebook: one look in both outputs.
+        "deck_css": template_path("deck.css").read_text(encoding="utf-8"),
         "transition": notebook.metadata.get("rise", {}).get("transition", "fade"),
         "width": 1280,
         "height": 720,

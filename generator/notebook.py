@@ -4,9 +4,11 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .notes import as_paragraphs
 from .transform import Deck
 
-# Chosen for projection: long slides scroll instead of clipping, numbers help
+# Chosen for projection: scroll is only a safety net (every slide is built and tested
+# to fit 1280x720 and 1024x768 without it), numbers help
 # the audience ask about "slide 12", and `white` loads no web fonts offline.
 RISE_SETTINGS = {
     "theme": "white",
@@ -19,6 +21,10 @@ RISE_SETTINGS = {
     "height": "100%",
     "enable_chalkboard": False,
     "auto_select": "none",
+    # Driven from the keyboard; reveal's arrows also hinted at subslides that did not exist.
+    "controls": False,
+    "progress": True,
+    "margin": 0,  # the stylesheet keeps the margins, the same in both outputs
 }
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -31,7 +37,9 @@ def to_notebook(deck: Deck) -> nbformat.NotebookNode:
         if cell.kind == "code":
             nb_cell = new_code_cell(cell.source, metadata=metadata)
         else:
-            nb_cell = new_markdown_cell(cell.source, metadata=metadata)
+            # The notes panel keeps line breaks: a wrapped source line would break mid-sentence.
+            text = as_paragraphs(cell.source) if cell.slide_type == "notes" else cell.source
+            nb_cell = new_markdown_cell(text, metadata=metadata)
         # ids from position keep rebuilds byte-identical (nbformat draws random ones)
         nb_cell["id"] = f"cell-{len(cells):03d}"
         cells.append(nb_cell)

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from ..context import Context
+from ..execute import executed
 from ..html import to_html
 from ..vendor import ensure_assets
 from . import Export
 
 
 def export(ctx: Context) -> Export:
-    html = to_html(ctx.notebook, ensure_assets(ctx.options.vendor_cache))
+    # The HTML shows the code cells' outputs; the .ipynb stays unexecuted for the live talk.
+    notebook = ctx.notebook
+    if ctx.options.execute:
+        notebook = executed(notebook, ctx.deck, ctx.options.out / ".cache" / "execute")
+    html = to_html(notebook, ensure_assets(ctx.options.vendor_cache))
     return Export({f"slides/{ctx.lesson.name}.html": html.encode("utf-8")})

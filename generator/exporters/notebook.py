@@ -12,7 +12,8 @@ def export(ctx: Context) -> Export:
     return Export(
         {
             f"{stem}.ipynb": notebook_bytes(ctx.notebook),
-            # jupyterlab-rise loads <notebook>.css from beside the deck: projection-sized type.
-            f"{stem}.css": template_path("rise", "deck.css").read_bytes(),
+            # jupyterlab-rise loads <notebook>.css from beside the deck: the one stylesheet
+            # both outputs share (projection-sized type, safe margins).
+            f"{stem}.css": template_path("deck.css").read_bytes(),
         }
     )

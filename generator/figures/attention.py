@@ -411,11 +411,14 @@ def attention_image(
                 if tag == "attention":
                     # Dim what is ignored rather than tint what is seen: the attended
                     # patch keeps the image's own colours, as in Show, Attend and Tell.
-                    style.cell(ax, x, y, cell_side, cell_side, facecolor="#000000", edgecolor="none", alpha=0.8 * (1 - w[r, c] / peak), gid=f"attention-shade-{r}-{c}")
+                    # At most 60 % black: an ignored patch stays recognisable on a projector.
+                    style.cell(ax, x, y, cell_side, cell_side, facecolor="#000000", edgecolor="none", alpha=0.6 * (1 - w[r, c] / peak), gid=f"attention-shade-{r}-{c}")
                 style.cell(ax, x, y, cell_side, cell_side, facecolor="none", edgecolor=grid_colour, linewidth=grid_width, gid=f"{tag}-patch-{r}-{c}")
                 if tag == "attention" and show_numbers:
                     t = style.text(ax, x + cell_side / 2, y + cell_side / 2, practice.fmt(w[r, c], "weights"), px=style.SMALL_PX, colour=style.PAPER, gid=f"attention-value-{r}-{c}")
-                    t.set_bbox({"boxstyle": "round,pad=0.12", "facecolor": "#000000", "alpha": 0.45, "edgecolor": "none"})
+                    # A nearly opaque box: white digits keep >= 4.5:1 contrast over any
+                    # part of the scene, the white stripe of a ball included.
+                    t.set_bbox({"boxstyle": "round,pad=0.15", "facecolor": "#000000", "alpha": 0.8, "edgecolor": "none"})
     if scene.shape == "marker" and word:
         # The marker stands in for something not drawn: say what it is, on the plain image only.
         sx, sy = scene.subject

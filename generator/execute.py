@@ -1,0 +1,80 @@
+"""Exporter stage: run a deck's code cells once, so the offline HTML shows their output.
+
+The RISE notebook stays unexecuted (the presenter runs its cells live); the HTML,
+which has no kernel, gets a copy with the outputs. Outputs are cached by content:
+the key covers every code cell's source, the kernel and the Python version, so a
+rebuild with the same code starts no kernel at all.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from .errors import BuildError
+from .files import write_atomic
+from .transform import Deck
+
+KERNEL = "python3"
+TIMEOUT_S = 120
+# Bump to invalidate every cached output (e.g. if what is stored changes shape).
+CACHE_VERSION = 1
+
+
+def cache_key(sources: list[str]) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps([CACHE_VERSION, KERNEL, sys.version, sources]).encode("utf-8"))
+    return digest.hexdigest()[:24]
+
+
+def _run(notebook: nbformat.NotebookNode, deck: Deck) -> list[list[dict]]:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    # Timing metadata would make every build's bytes differ.
+    client = NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name=KERNEL, record_timing=False,
+                            resources={"metadata": {"path": str(deck.lesson.path.parent)}})
+    try:
+        # The kernel's own log lines (e.g. its TCP notice) are not the build's output.
+        client.execute(stderr=subprocess.DEVNULL)
+    except CellExecutionError as exc:
+        lines = [c.line for c in deck.cells if c.kind == "code"]
+        failed = [i for i, c in enumerate(_code_cells(notebook)) if any(o.get("output_type") == "error" for o in c.outputs)]
+        line = lines[failed[0]] if failed and failed[0] < len(lines) else None
+        ename = getattr(exc, "ename", "error")
+        evalue = getattr(exc, "evalue", "")
+        raise BuildError(f"code cell failed at build time: {ename}: {evalue} (build with --no-execute to skip running it)",
+                         deck.lesson.path, line) from None
+    except Exception as exc:  # no kernel, kernel died, timeout: one line, not a traceback
+        raise BuildError(f"could not run the code cells ({type(exc).__name__}: {exc}); build with --no-execute to skip them",
+                         deck.lesson.path) from None
+    return [[dict(o) for o in cell.outputs] for cell in _code_cells(notebook)]
+
+
+def _code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [c for c in notebook.cells if c.cell_type == "code"]
+
+
+def executed(notebook: nbformat.NotebookNode, deck: Deck, cache_dir: Path) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` with every code cell's outputs, from the cache when it has them."""
+    result = copy.deepcopy(notebook)
+    cells = _code_cells(result)
+    if not cells:
+        return result
+    cached = Path(cache_dir) / f"{cache_key([c.source for c in cells])}.json"
+    try:
+        outputs = json.loads(cached.read_text(encoding="utf-8"))
+        if len(outputs) != len(cells):
+            raise ValueError("cached outputs do not match the cells")
+    except (OSError, ValueError):
+        outputs = _run(copy.deepcopy(result), deck)
+        write_atomic(cached, json.dumps(outputs, sort_keys=True, indent=1).encode("utf-8"))
+    for n, (cell, cell_outputs) in enumerate(zip(cells, outputs), start=1):
+        cell.outputs = [nbformat.from_dict(o) for o in cell_outputs]
+        cell.execution_count = n
+    return result
