@@ -352,7 +352,7 @@ def rnn_fields(lesson: str, problem: rnn.Problem) -> dict[str, str]:
 
 
 def draw_rnn(seed: int, variant: int, cfg: Any) -> rnn.Problem:
-    # "alternate": the engine's default, vanishing on odd notes and exploding on even ones.
+    # "alternate": the engine's default, notes 1, 3, ... vanishing and notes 2, 4, ... exploding.
     regime = None if cfg.regime == "alternate" else cfg.regime
     return rnn.draw(seed, key=RNN_KEY, variant=variant, regime=regime, T=cfg.T)
 
