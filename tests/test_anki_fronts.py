@@ -38,12 +38,17 @@ n = 4
 [reasoning]
 variants = 5
 kinds = ["image_grid", "caption_words", "equal_scores", "dominant_score", "scaling_dk"]
+
+[rnn]
+variants = 4
+T = 4                     # the widest card: four steps
 """
 WINNER_WORDS = re.compile(r"largest|winner|wins\b|most likely|takes nearly|outlined|highlighted", re.I)
 BACK_ONLY = {
     "Vision lessons: attention practice": ("Answer", "Steps", "Hints", "Figure"),
     "Vision lessons: architecture matching": ("Answer",),
     "Vision lessons: attention-map reasoning": ("Answer", "Explanation"),
+    "Vision lessons: RNN practice": ("Answer", "Steps", "Hints"),
     "Vision lessons: basic": ("Back",),
 }
 
@@ -109,6 +114,13 @@ def test_practice_fronts_do_not_name_the_answer(collection):
             out = data["text"]["output"]
             assert "(" + ", ".join(out) + ")" not in front and ", ".join(out) not in front
             assert " ".join(data["text"]["weights"]) not in front
+        elif kind.endswith("RNN practice"):
+            seen.add("rnn")
+            # Neither the states nor the product nor the regime's name; the inputs are there.
+            assert not re.search(r"vanish|explod", front, re.I), front
+            for number in [*data["text"]["state"], data["text"]["product"], *data["text"]["factor"]]:
+                assert number not in front, (number, front)
+            assert f"w = {data['text']['w']}" in front and f"u = {data['text']['u']}" in front
         elif kind.endswith("matching"):
             for task, arch, reason in data["answer"]:
                 assert reason not in front
@@ -126,7 +138,7 @@ def test_practice_fronts_do_not_name_the_answer(collection):
             assert answer.split(",")[0] not in front or data["kind"] == "caption_words"
             if data["kind"] == "caption_words":
                 assert f"The {data['numbers']['top']['region']} region, with" not in front
-    assert seen == {"image_grid", "caption_words", "equal_scores", "dominant_score", "scaling_dk"}
+    assert seen == {"image_grid", "caption_words", "equal_scores", "dominant_score", "scaling_dk", "rnn"}
 
 
 def test_front_figures_mark_nothing_and_back_figures_say_what_they_mark(collection):

@@ -38,6 +38,7 @@ TYPE_CLOZE = "Vision lessons: cloze"
 TYPE_ATTENTION = "Vision lessons: attention practice"
 TYPE_MATCHING = "Vision lessons: architecture matching"
 TYPE_REASONING = "Vision lessons: attention-map reasoning"
+TYPE_RNN = "Vision lessons: RNN practice"
 TEMPLATE_ERRORS = re.compile(r"template has a problem|templates/errors|card is blank|\{\{", re.I)
 
 
@@ -65,7 +66,7 @@ def expected_flashcards() -> dict[str, dict]:
 
 def expected_practice() -> dict[str, int]:
     settings = tomllib.loads(PRACTICE.read_text(encoding="utf-8"))
-    return {kind: settings.get(kind, {}).get("variants", 0) for kind in ("attention", "matching", "reasoning")}
+    return {kind: settings.get(kind, {}).get("variants", 0) for kind in ("attention", "matching", "reasoning", "rnn")}
 
 
 # --- building and importing ---------------------------------------------------------------
@@ -151,6 +152,7 @@ def test_note_and_card_counts_per_note_type(imported):
         TYPE_ATTENTION: practice["attention"],
         TYPE_MATCHING: practice["matching"],
         TYPE_REASONING: practice["reasoning"],
+        TYPE_RNN: practice["rnn"],
     }
     expected_cards = {**expected_notes, TYPE_CLOZE: sum(len(n) for n in cloze.values())}
     assert len(log.new) == sum(expected_notes.values())
@@ -177,7 +179,7 @@ def test_tags_present(imported):
         key = note["Key"].split("/", 1)[1]
         assert set(note.tags) == {f"lesson::{LESSON}", *flash[key]["tags"]}, key
     for type_name, tag in ((TYPE_ATTENTION, "practice::attention"), (TYPE_MATCHING, "practice::matching"),
-                           (TYPE_REASONING, "practice::reasoning")):
+                           (TYPE_REASONING, "practice::reasoning"), (TYPE_RNN, "practice::rnn")):
         for note in notes_of(col, type_name):
             assert f"lesson::{LESSON}" in note.tags and tag in note.tags
 
@@ -401,6 +403,85 @@ def test_reasoning_answers_agree_with_their_attention_maps(imported):
     assert kinds == set(tomllib.loads(PRACTICE.read_text(encoding="utf-8"))["reasoning"]["kinds"])
 
 
+# --- scalar RNN notes, recomputed from their inputs ----------------------------------------------
+
+
+# The decimals the card's task asks for, as a learner reads them.
+RNN_PLACES = {"pre": 4, "state": 3, "slope": 3, "factor": 4}
+
+
+def rnn_by_hand(w: float, u: float, xs: list[float], places: dict[str, int]) -> dict[str, list[float]]:
+    """The hand chain with math.tanh and plain loops: each step from the rounded one before,
+    rounded once at the places the card states."""
+    chain: dict[str, list[float]] = {"pre": [], "state": [], "slope": [], "factor": []}
+    h = 0.0
+    for x in xs:
+        a = round(w * h + u * x, places["pre"])
+        h = round(math.tanh(a), places["state"])
+        slope = round(1 - h * h, places["slope"])
+        for name, value in (("pre", a), ("state", h), ("slope", slope), ("factor", round(w * slope, places["factor"]))):
+            chain[name].append(value)
+    return chain
+
+
+def exact_rnn(w: float, u: float, xs: list[float]) -> float:
+    h, product = 0.0, 1.0
+    for x in xs:
+        h = math.tanh(w * h + u * x)
+        product *= w * (1 - h * h)
+    return product
+
+
+def product_text(value: float) -> str:
+    # The card's printing rule, written out here: 3 decimals, or 4 significant digits below 0.01.
+    if abs(value) < 0.01:
+        mantissa, exponent = f"{value:.3e}".split("e")
+        return f"{mantissa} × 10" + str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{value:.3f}"
+
+
+def test_rnn_answers_agree_with_an_independent_computation(imported):
+    col, _ = imported
+    notes = notes_of(col, TYPE_RNN)
+    assert len(notes) == expected_practice()["rnn"] > 0
+    regimes = []
+    for note in notes:
+        data = data_of(note)
+        assert (data["lesson"], data["key"], data["seed"]) == (LESSON, "rnn", SEED_1)
+        assert note["Key"] == f"{LESSON}/rnn/{data['variant'] + 1:02d}"
+        w, u, xs = data["w"], data["u"], data["xs"]
+        chain = rnn_by_hand(w, u, xs, RNN_PLACES)
+        for name, values in chain.items():
+            assert data[name] == values, name
+        product = math.prod(chain["factor"])
+        assert abs(product - exact_rnn(w, u, xs)) <= 0.01 * abs(exact_rnn(w, u, xs))
+        assert data["exact"]["product"] == pytest.approx(exact_rnn(w, u, xs), rel=1e-12)
+        # The regime the back names follows from the factors, not from the engine's label.
+        regime = "vanishing" if max(chain["factor"]) < 1 else "exploding"
+        assert data["regime"] == regime and min(chain["factor"]) > (0 if regime == "vanishing" else 1)
+        regimes.append(regime)
+
+        card = col.get_card(note.card_ids()[0])
+        question, back = card.question(), html.unescape(card.answer())
+        assert r"Give \(a_t\) to 4 decimals, \(h_t\) and \(1 - h_t^2\) to 3, \(f_t\) to 4 and the product to 3" in question
+        assert [float(x) for x in re.findall(r"<td>([-0-9.]+)</td>", question)] == xs
+        assert f"w = {data['text']['w']}" in question and float(data["text"]["w"]) == w
+        for name, values in chain.items():
+            row = re.search(rf'<tr data-step="{name}">(.*?)</tr>', back, re.S)
+            assert row, name
+            cells = re.findall(r"<td>([-0-9.]+)</td>", row.group(1))
+            assert [float(c) for c in cells] == values and {decimals(c) for c in cells} == {RNN_PLACES[name]}
+        assert re.findall(r'<span class="state">([-0-9.]+)</span>', back) == [f"{h:.3f}" for h in chain["state"]]
+        assert re.findall(r'<span class="product">(.*?)</span>', back) == [product_text(product)]
+        assert ("It vanishes." in back) == (regime == "vanishing") and ("It explodes." in back) == (regime == "exploding")
+        # Each slip's product, by hand, differs from the right one.
+        slips = dict(re.findall(r'data-slip="(\w+)">If you got the product (\S+(?: × 10\S+)?) \(', back))
+        assert set(slips) == {"w_only", "state_for_slope", "no_squash"}
+        assert slips["w_only"] == product_text(w ** len(xs))
+        assert all(shown != product_text(product) for shown in slips.values())
+    assert set(regimes) == {"vanishing", "exploding"}
+
+
 # --- re-import: new numbers on the same notes, history kept --------------------------------------
 
 
@@ -447,11 +528,12 @@ def test_reimport_updates_in_place_and_keeps_history(builds, tmp_path):
         assert sorted(col.find_notes("")) == notes_before
         assert len({col.get_note(n).guid for n in notes_before}) == len(notes_before)
         shipped = package_fields(second.path, tmp_path)
-        for type_name in (TYPE_ATTENTION, TYPE_MATCHING, TYPE_REASONING):
+        for type_name in (TYPE_ATTENTION, TYPE_MATCHING, TYPE_REASONING, TYPE_RNN):
             for note in notes_of(col, type_name):
                 assert data_of(note)["seed"] == SEED_2, note["Key"]
                 assert note.fields == shipped[note.guid], note["Key"]  # every field, not only Data
-        assert {u.id.nid for u in log.updated} >= set(col.find_notes(f'"note:{TYPE_ATTENTION}"'))
+        assert {u.id.nid for u in log.updated} >= set(col.find_notes(f'"note:{TYPE_ATTENTION}"')) | set(
+            col.find_notes(f'"note:{TYPE_RNN}"'))
         media_dir = Path(col.media.dir())
         for type_name in (TYPE_ATTENTION, TYPE_REASONING):
             for note in notes_of(col, type_name):

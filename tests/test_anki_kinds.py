@@ -11,7 +11,7 @@ from generator.anki.kinds import KINDS, Kind, Setting, practice_notes
 from generator.anki.models import NoteType
 from generator.anki.settings import parse_settings
 from generator.errors import BuildError, ParameterError
-from generator.practice import attention, matching, reasoning
+from generator.practice import attention, matching, reasoning, rnn
 
 SETTINGS = """\
 [attention]
@@ -24,6 +24,11 @@ n_queries = 1
 [matching]
 variants = 1
 n = 4
+
+[rnn]
+variants = 1
+T = 2
+regime = "alternate"
 """
 
 
@@ -35,6 +40,8 @@ n = 4
         ("attention", "n_keys", "9", "n_keys must be an integer in"),
         ("attention", "n_queries", "0", "n_queries must be an integer in"),
         ("matching", "n", "99", "n must be an integer in"),
+        ("rnn", "T", "5", "T must be an integer in"),
+        ("rnn", "regime", '"sideways"', "regime must be one of"),
     ],
 )
 def test_a_rejected_setting_points_at_its_own_line(tmp_path, table, setting, value, words):
@@ -61,6 +68,8 @@ def test_engines_name_the_parameter_they_reject():
         (lambda: attention.draw(1, variant=-1), "variant"),
         (lambda: matching.draw(1, n=0), "n"),
         (lambda: reasoning.draw(1, kind="nope"), "kind"),
+        (lambda: rnn.draw(1, T=1), "T"),
+        (lambda: rnn.draw(1, regime="x"), "regime"),
     ]:
         with pytest.raises(ParameterError) as caught:
             call()

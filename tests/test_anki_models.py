@@ -35,6 +35,11 @@ PINNED = {
         ("Key", "Prompt", "Image", "Answer", "Explanation", "Data"),
         1213254629,
     ),
+    "rnn-practice": (
+        "Vision lessons: RNN practice",
+        ("Key", "Task", "Inputs", "Steps", "Answer", "Hints", "Data"),
+        1414945660,
+    ),
 }
 
 # Anki's own field references: {{Field}}, {{#Field}}, {{/Field}}, {{^Field}},
@@ -48,7 +53,7 @@ def test_field_lists_names_and_ids_are_frozen():
 
 
 def test_every_practice_type_keeps_a_data_field():
-    for note_type in (models.ATTENTION, models.MATCHING, models.REASONING):
+    for note_type in (models.ATTENTION, models.MATCHING, models.REASONING, models.RNN):
         assert "Data" in note_type.fields
 
 

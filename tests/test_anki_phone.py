@@ -74,6 +74,8 @@ def sample_key(card, note, kind: str) -> str:
     if "Data" in note:
         data = json.loads(html.unescape(note["Data"]))
         name += "-" + data.get("kind", data.get("key", ""))
+        if "regime" in data:  # one RNN card per regime: their backs say different things
+            name += "-" + data["regime"]
     return f"{name}-c{card.ord + 1}"
 
 

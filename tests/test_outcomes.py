@@ -39,7 +39,7 @@ def outcome_rows(readme: str) -> dict[int, dict[str, list[str]]]:
 
 
 def shipped_practice(settings: dict) -> set[str]:
-    kinds = {name for name in ("attention", "matching") if settings.get(name, {}).get("variants", 0) > 0}
+    kinds = {name for name in ("attention", "matching", "rnn") if settings.get(name, {}).get("variants", 0) > 0}
     reasoning = settings.get("reasoning", {})
     # Kinds are cycled by variant, so only the first `variants` of the list reach the deck.
     kinds |= set(reasoning.get("kinds", [])[: reasoning.get("variants", 0)])
@@ -107,5 +107,7 @@ def test_the_check_fails_when_an_outcome_loses_something():
     assert any("no slide titled" in p for p in problems(readme, lesson.replace("## Two structural limits", "## Two limits"), cards, retired, settings))
     fewer = {**settings, "reasoning": {**settings["reasoning"], "variants": 2}}
     assert "outcome 3: practice kind 'scaling_dk' is not shipped" in problems(readme, lesson, cards, retired, fewer)
+    no_rnn = {**settings, "rnn": {**settings["rnn"], "variants": 0}}
+    assert "outcome 2: practice kind 'rnn' is not shipped" in problems(readme, lesson, cards, retired, no_rnn)
     assert "outcome 4: no card 'vit-patches'" in problems(readme, lesson, cards, retired | {"vit-patches"}, settings)
     assert not engine_only("nonexistent (engine only)") and not engine_only("rnn")

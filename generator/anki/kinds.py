@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import BuildError, ParameterError
 from . import practice
 from .deck import MediaSource, NoteSpec, note_guid
-from .models import ATTENTION, MATCHING, REASONING, NoteType
+from .models import ATTENTION, MATCHING, REASONING, RNN, NoteType
 
 if TYPE_CHECKING:
     from ..figures.cache import FigureCache
@@ -98,6 +98,17 @@ KINDS: tuple[Kind, ...] = (
         fields=practice.reasoning_note,
         tags=lambda item, cfg: ("practice::reasoning", f"reasoning::{item.kind}"),
         blame=(("variant", "variants"), ("kind", "kinds")),
+    ),
+    Kind(
+        key=practice.RNN_KEY,
+        engine="generator.practice.rnn",
+        # "alternate" gives vanishing and exploding notes in turn; a regime name fixes one.
+        settings=(Setting("T", int, 2), Setting("regime", str, "alternate")),
+        variants=2,
+        note_type=RNN,
+        draw=practice.draw_rnn,
+        fields=practice.rnn_note,
+        tags=lambda item, cfg: ("practice::rnn", f"regime::{item.regime}"),
     ),
 )
 

@@ -86,7 +86,15 @@ REASONING = NoteType(
     "reasoning",
 )
 
-NOTE_TYPES: tuple[NoteType, ...] = (BASIC, CLOZE, ATTENTION, MATCHING, REASONING)
+RNN = NoteType(
+    "rnn-practice",
+    1,
+    "Vision lessons: RNN practice",
+    ("Key", "Task", "Inputs", "Steps", "Answer", "Hints", "Data"),
+    "rnn",
+)
+
+NOTE_TYPES: tuple[NoteType, ...] = (BASIC, CLOZE, ATTENTION, MATCHING, REASONING, RNN)
 # Fields that hold audit data; no template may show them (tests check this).
 HIDDEN_FIELDS = ("Data",)
 

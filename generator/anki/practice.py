@@ -1,5 +1,5 @@
 """The builders of the practice kinds (attention head, architecture matching,
-attention-map reasoning): draw one item, turn it into a note's fields with the
+attention-map reasoning, scalar RNN): draw one item, turn it into a note's fields with the
 figure of that very problem. ``kinds.py`` names them in its table.
 
 Numbers come from ``generator.practice`` and are printed through its worked-steps
@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from ..practice import attention
+from ..practice import attention, rnn
 from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource
 from .figures import Figures, Png, phone_min_width
@@ -29,6 +29,7 @@ from .render import fragment
 ATTENTION_KEY = "attention"
 MATCHING_KEY = "matching"
 REASONING_KEY = "reasoning"
+RNN_KEY = "rnn"
 
 STEP_WORDS = {
     "scores": "scores",
@@ -284,3 +285,77 @@ def reasoning_note(lesson: str, seed: int, variant: int, item: Any, figures: Fig
     # A map that shows what the question asks for goes to the back only.
     front = figures.reasoning_image(item) if item.map_given else None
     return reasoning_fields(lesson, seed, variant, item, front, figures.reasoning_answer_image(item))
+
+
+# --- scalar RNN ----------------------------------------------------------------------------
+
+# The engine's slip explanations are plain text; these spans are set as maths, longest first.
+_RNN_SYMBOLS = re.compile(r"tanh'\(a_t\) = 1 - h_t\^2|h_t = a_t|1 - h_t\^2|\bh_t\b|\bw\b")
+# (Data name, row label): the forward chain as the back lists it. Short labels keep four
+# steps inside a phone's width; the task above states each formula.
+RNN_ROWS = (("pre", r"\(a_t\)"), ("state", r"\(h_t\)"), ("slope", r"\(1 - h_t^2\)"), ("factor", r"\(f_t\)"))
+RNN_WORDS = {"pre": r"\(a_t\)", "state": r"\(h_t\)", "slope": r"\(1 - h_t^2\)", "factor": r"\(f_t\)",
+             "product": "the product"}
+
+
+def _rnn_math(text: str) -> str:
+    return _RNN_SYMBOLS.sub(lambda m: r"\(" + m.group(0).replace("tanh'", r"\tanh'") + r"\)", text)
+
+
+def _verdict(problem: rnn.Problem) -> str:
+    """What the regime's bound says about many such steps: true of every drawn problem
+    (the engine guarantees each factor is on the bound's side)."""
+    h = rnn.horizon(problem)
+    if problem.regime == "vanishing":
+        return (f"It shrinks: every factor is at most {h['bound']}, so {h['steps']} steps like these multiply the"
+                rf" gradient by at most \({h['bound']}^{{{h['steps']}}}\) ≈ {h['text']}. It vanishes.")
+    return (f"It grows: every factor is at least {h['bound']}, so {h['steps']} steps like these multiply the"
+            rf" gradient by at least \({h['bound']}^{{{h['steps']}}}\) ≈ {h['text']}. It explodes.")
+
+
+def rnn_fields(lesson: str, problem: rnn.Problem) -> dict[str, str]:
+    """Every field of one scalar-RNN practice note (it has no figure)."""
+    shown = rnn.rounded(problem)
+    text = shown.text
+    T = shown.T
+    task = fragment("rnn_task", T=T, h0=text["h0"], rounding=rnn.ROUNDING)
+    inputs = fragment("rnn_inputs", w=text["w"], u=text["u"], xs=text["xs"])
+    previous = [text["h0"], *text["state"][:-1]]
+    sums = [rf"\(a_{{{t + 1}}}\) = ({text['w']})({previous[t]}) + ({text['u']})({text['xs'][t]}) = {text['pre'][t]}"
+            for t in range(T)]
+    rows = [{"name": name, "label": label, "cells": text[name]} for name, label in RNN_ROWS]
+    product_sum = (r"\(" + r" \cdot ".join(f"f_{{{t + 1}}}" for t in range(T)) + r"\) = "
+                   + "".join(f"({f})" for f in text["factor"]) + f" = {text['product']}")
+    rule = ("Rounding: " + ", ".join(f"{RNN_WORDS[name]} {n}" for name, n in rnn.ROUNDING.items())
+            + " decimals (a product below 0.01: 4 significant digits). Each step starts from the rounded"
+            " numbers of the step before, so a chain worked by hand lands on these digits.")
+    steps = fragment("rnn_steps", T=T, h0=text["h0"], sums=sums, rows=rows, product_sum=product_sum,
+                     rounding_rule=rule)
+    answer = fragment("rnn_answer", T=T, states=text["state"], product=text["product"], verdict=_verdict(problem))
+    right = text["product"]
+    hints = [
+        {"name": name, "answer": f"the product {slip.text['product']} (factors {', '.join(slip.text['factors'])})",
+         "explanation": _rnn_math(slip.explanation[:1].lower() + slip.explanation[1:])}
+        for name, slip in rnn.mistakes(problem).items()
+        if slip.text["product"] != right  # a slip that lands on the right answer is no slip to warn about
+    ]
+    data = {"lesson": lesson, **rnn.to_data(problem)}
+    return {
+        "Key": note_key(lesson, RNN_KEY, problem.variant),
+        "Task": task,
+        "Inputs": inputs,
+        "Steps": steps,
+        "Answer": answer,
+        "Hints": fragment("attention_hints", hints=hints),
+        "Data": data_field(data),
+    }
+
+
+def draw_rnn(seed: int, variant: int, cfg: Any) -> rnn.Problem:
+    # "alternate": the engine's default, notes 1, 3, ... vanishing and notes 2, 4, ... exploding.
+    regime = None if cfg.regime == "alternate" else cfg.regime
+    return rnn.draw(seed, key=RNN_KEY, variant=variant, regime=regime, T=cfg.T)
+
+
+def rnn_note(lesson: str, seed: int, variant: int, problem: rnn.Problem, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+    return rnn_fields(lesson, problem), {}

@@ -66,7 +66,7 @@ ARCHITECTURES: tuple[Architecture, ...] = (
     ),
     Architecture(
         VIT,
-        "The image is cut into patches that become tokens for a Transformer encoder; the patch projection is the only convolution-like step.",
+        "The image is cut into patches that become tokens for a Transformer encoder; the patch projection, one patch-sized convolution with a stride of one patch, is its only convolution.",
         "Patches are embedded with positions and mixed by self-attention, and the class token's output is classified; no stack of local convolutions.",
     ),
 )
@@ -167,10 +167,10 @@ TASKS: tuple[Task, ...] = (
        "Far-apart evidence is one attention step away in a ViT, and the huge pre-training set is what it needs to beat CNNs."),
     _t(VIT, "Classify a satellite image with a model pre-trained on a web-scale image collection, where distant regions must be compared early.",
        "Comparing distant regions early is global self-attention; web-scale pre-training is the ViT's condition."),
-    _t(VIT, "Label a photo with a model whose only image-specific step is flattening patches and adding their positions.",
-       "Flattened patches plus position embeddings, then generic encoder blocks: that is the ViT's whole image-specific part."),
-    _t(VIT, "Fine-tune an image classifier pre-trained on 300 million images, where no layer is built around local neighbourhoods.",
-       "No layer built around neighbourhoods and a very large pre-training set: a ViT."),
+    _t(VIT, "Label a photo with a model whose only image-specific steps are projecting its patches and adding their positions.",
+       "One projection per patch (a single stride-16 convolution) plus position embeddings, then generic encoder blocks: that is the ViT's whole image-specific part."),
+    _t(VIT, "Fine-tune an image classifier pre-trained on 300 million images, where no stack of layers is built around local neighbourhoods.",
+       "No stack of local filters (only the patch projection looks at one patch at a time) and a very large pre-training set: a ViT."),
     _t(VIT, "Classify an image where, from the first layer, every region can draw on every other region, given plenty of pre-training data.",
        "Every region drawing on every other from layer one is self-attention over patches; plenty of data lets it learn what a CNN builds in."),
 )

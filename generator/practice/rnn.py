@@ -288,7 +288,7 @@ def broken_guarantees(p: Problem, regime: str | None = None) -> list[str]:
     """Names of the guarantees ``p`` breaks (for ``regime``, by default its own)."""
     regime = regime or p.regime
     if regime not in REGIMES:
-        raise ParameterError(f"regime must be one of {', '.join(REGIMES)}, got {regime!r}")
+        raise ParameterError(f"regime must be one of {', '.join(REGIMES)}, got {regime!r}", "regime")
     return [name for name, ok in _checks(p, regime).items() if not ok()]
 
 
@@ -297,7 +297,7 @@ def broken_guarantees(p: Problem, regime: str | None = None) -> list[str]:
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ParameterError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+        raise ParameterError(f"{name} must be an integer in [{low}, {high}], got {value!r}", name)
     return int(value)
 
 
@@ -317,7 +317,7 @@ def draw(seed: int, key: str = "rnn", variant: int = 0, regime: str | None = Non
     if regime is None:
         regime = REGIMES[variant % 2]
     if regime not in REGIMES:
-        raise ParameterError(f"regime must be one of {', '.join(REGIMES)}, got {regime!r}")
+        raise ParameterError(f"regime must be one of {', '.join(REGIMES)}, got {regime!r}", "regime")
     w_range = W_VANISH if regime == "vanishing" else W_EXPLODE
     for _ in range(MAX_TRIES):
         w = _tenths(bits, *w_range)
