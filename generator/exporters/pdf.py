@@ -1,0 +1,44 @@
+"""Output: ``print/<lesson>-handout.pdf`` and, with ``--worksheets N``,
+``print/<lesson>-worksheets.pdf`` and ``print/<lesson>-answers.pdf``."""
+from __future__ import annotations
+
+from ..context import Context
+from ..errors import BuildError
+from ..printing import render
+from ..printing.handout import slides
+from ..printing.typeset import PrintCache
+from . import Export, flag_defaults
+
+
+def export(ctx: Context) -> Export:
+    flags = {**flag_defaults(), **ctx.options.flags}
+    paper = render.PAPERS[flags["paper"]]
+    cache = PrintCache(ctx.options.out / ".cache" / "print")
+    name = ctx.lesson.name
+    entries, images = slides(ctx.deck)
+    main = render.source("handout.typ.j2", paper=paper, title=ctx.lesson.title, slides=entries,
+                         notes=flags["handout_notes"])
+    files = {f"print/{name}-handout.pdf": cache.pdf(main, {**render.shared_files(), **images}, ctx.options.mtime)}
+    count = flags["worksheets"]
+    if count:
+        from ..printing.worksheets import MAX_VERSIONS
+
+        if not 0 < count <= MAX_VERSIONS:
+            raise BuildError(f"--worksheets must be from 0 to {MAX_VERSIONS}, got {count}")
+        files.update(_worksheets(ctx, paper, count, cache))
+    return Export(files)
+
+
+def _worksheets(ctx: Context, paper: str, count: int, cache: PrintCache) -> dict[str, bytes]:
+    from ..anki import read_sources
+    from ..printing.worksheets import draw_version
+
+    settings = read_sources(ctx.lesson.name, ctx.options.cards_dir).practice
+    versions = [draw_version(ctx.seed, k, settings, ctx.lesson.metadata.get("number")) for k in range(1, count + 1)]
+    files = render.shared_files()
+    values = dict(paper=paper, title=ctx.lesson.title, versions=versions, seed=ctx.seed)
+    name = ctx.lesson.name
+    return {
+        f"print/{name}-worksheets.pdf": cache.pdf(render.source("worksheets.typ.j2", **values), files, ctx.options.mtime),
+        f"print/{name}-answers.pdf": cache.pdf(render.source("answers.typ.j2", **values), files, ctx.options.mtime),
+    }
