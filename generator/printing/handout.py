@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
-
 from ..errors import BuildError
 from ..transform import Deck, RenderedCell
 from .markup import MarkupError, markdown_to_typst, string
@@ -19,18 +17,9 @@ from .markup import MarkupError, markdown_to_typst, string
 
 @dataclass
 class Slide:
-    number: int  # 1-based, as reveal.js counts sections
-    title: str  # the slide's first heading as plain text ("" when it has none)
-    level: int  # 1 title, 2 slide, 3 subslide
+    number: int  # 1-based: slides and subslides, as reveal.js counts sections
     body: list[str] = field(default_factory=list)  # typst markup, one piece per cell
     notes: list[str] = field(default_factory=list)
-
-
-def _plain_heading(source: str) -> tuple[str, int]:
-    for token_index, token in enumerate(tokens := MarkdownIt("commonmark").parse(source)):
-        if token.type == "heading_open":
-            return tokens[token_index + 1].content, int(token.tag[1])
-    return "", 2
 
 
 def _markup(cell: RenderedCell, deck: Deck, images: dict[str, bytes]) -> str:
@@ -52,8 +41,7 @@ def slides(deck: Deck) -> tuple[list[Slide], dict[str, bytes]]:
         if cell.slide_type == "skip":
             continue
         if cell.slide_type in ("slide", "subslide") or not out:
-            title, level = _plain_heading(cell.source) if cell.kind == "markdown" else ("", 2)
-            out.append(Slide(len(out) + 1, title, level if cell.slide_type == "slide" else max(level, 3)))
+            out.append(Slide(len(out) + 1))
         markup = _markup(cell, deck, images)
         if cell.slide_type == "notes":
             out[-1].notes.append(markup)

@@ -20,7 +20,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .texmath import MathError, to_typst as tex_to_typst
 
-_SVG_URI = "data:image/svg+xml;base64,"
+_SVG_URI = re.compile(r"\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)")
+_FIGURE = "print-figure:"
 _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.S)
 
 
@@ -48,8 +49,9 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 # Characters typst markup reads as syntax; "-" only where it would start a list
-# or join into a dash, so "-1.5" still prints with a true minus sign.
-_SPECIAL = re.compile(r"[\\#*_$\[\]<>@`~=+/]|-(?=[-?])|^-")
+# or join into a dash, so "-1.5" still prints with a true minus sign; a leading
+# "1." would start a numbered list (inside **1. Scores** too).
+_SPECIAL = re.compile(r"[\\#*_$\[\]<>@`~=+/]|-(?=[-?])|^-|(?<=^\d)\.|(?<=^\d\d)\.")
 
 
 def text(s: str) -> str:
@@ -71,8 +73,8 @@ def maths(tex: str, block: bool, line: int) -> str:
 
 
 class _Renderer:
-    def __init__(self) -> None:
-        self.images: dict[str, bytes] = {}
+    def __init__(self, images: dict[str, bytes]) -> None:
+        self.images = images
 
     def blocks(self, tokens: list[Token], i: int = 0, close: str | None = None) -> tuple[str, int]:
         """Render block tokens from ``i`` until the token of type ``close``; return (markup, index after)."""
@@ -184,11 +186,9 @@ class _Renderer:
 
     def image(self, child: Token, line: int) -> str:
         src = child.attrGet("src") or ""
-        if not src.startswith(_SVG_URI):
+        name = src[len(_FIGURE):]
+        if not src.startswith(_FIGURE) or name not in self.images:
             raise MarkupError(f"the printout takes figures only (figure:...), not the image {src[:40]!r}", line)
-        data = base64.b64decode(src[len(_SVG_URI):])
-        name = f"fig-{hashlib.sha256(data).hexdigest()[:16]}.svg"
-        self.images[name] = data
         alt = child.content or ""
         return f"#figure-image({string(name)}, {string(alt)})"
 
@@ -204,8 +204,24 @@ def _glue(pieces: list[str]) -> str:
     return out
 
 
+def _take_figures(markdown: str) -> tuple[str, dict[str, bytes]]:
+    """The cell with each inline SVG replaced by a short name (markdown-it walks a long
+    data URI character by character), and the SVGs by name."""
+    images: dict[str, bytes] = {}
+
+    def take(m: re.Match) -> str:
+        data = base64.b64decode(m.group(1))
+        name = f"fig-{hashlib.sha256(data).hexdigest()[:16]}.svg"
+        images[name] = data
+        return f"({_FIGURE}{name})"
+
+    return _SVG_URI.sub(take, markdown), images
+
+
 def markdown_to_typst(markdown: str) -> Markup:
     """Typst markup for one cell of Markdown; MarkupError (with its line) for what cannot print."""
-    renderer = _Renderer()
+    markdown, images = _take_figures(markdown)
+    renderer = _Renderer(images)
     body, _ = renderer.blocks(_MD.parse(markdown))
-    return Markup(body, renderer.images)
+    return Markup(body, images)
+
