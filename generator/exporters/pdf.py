@@ -6,11 +6,19 @@ from ..context import Context
 from ..errors import BuildError
 from ..printing import render
 from ..printing.handout import slides
-from ..printing.typeset import PrintCache
+from ..printing.typeset import PrintCache, TypesetError
 from . import Export, flag_defaults
 
 
 def export(ctx: Context) -> Export:
+    try:
+        return _export(ctx)
+    except TypesetError as exc:
+        # Text the converters let through but typst rejects: name the lesson, not a traceback.
+        raise BuildError(f"printout could not be typeset: {exc}", ctx.lesson.path) from None
+
+
+def _export(ctx: Context) -> Export:
     flags = {**flag_defaults(), **ctx.options.flags}
     paper = render.PAPERS[flags["paper"]]
     cache = PrintCache(ctx.options.out / ".cache" / "print")

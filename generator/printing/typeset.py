@@ -16,6 +16,10 @@ from ..files import write_atomic
 MAIN = "main.typ"
 
 
+class TypesetError(RuntimeError):
+    """typst refused the source (typst's first line of complaint)."""
+
+
 def _version() -> str:
     from importlib.metadata import version
 
@@ -45,8 +49,8 @@ class PrintCache:
         sources: dict[str, bytes] = {MAIN: main.encode("utf-8"), **files}
         try:
             data = typst.compile(sources, ignore_system_fonts=True, timestamp=timestamp)
-        except typst.TypstError as exc:  # our templates' fault, not the author's: say where
-            raise RuntimeError(f"typst could not typeset the printout: {exc}\n{main}") from None
+        except typst.TypstError as exc:
+            raise TypesetError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         self.typeset_count += 1
         write_atomic(path, data)
         return data
