@@ -379,3 +379,16 @@ def test_a_no_change_rebuild_does_not_typeset(a4, monkeypatch):
     with pytest.raises(AssertionError, match="typeset again"):
         build([LESSON], Options(out=out, seed=SEED + 1, mtime=1790000000, skip=frozenset({"html", "cards"}),
                                 flags={"worksheets": 1}), lambda path, seconds: None)
+
+
+@pytest.mark.parametrize("value", ["-1", "501", "many"])
+def test_a_bad_worksheet_count_is_a_usage_error(tmp_path, value):
+    done = run_build("--out", str(tmp_path / "out"), "--worksheets", value)
+    assert done.returncode == 2 and "--worksheets" in done.stderr.splitlines()[-1]
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
+def test_printout_options_are_in_help():
+    help_text = run_build("--help").stdout
+    for option in ("--paper", "--worksheets", "--handout-notes", "--no-pdf"):
+        assert option in help_text

@@ -15,7 +15,9 @@ a command-line option, and its value reaches the exporter as
 """
 from __future__ import annotations
 
+import argparse
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -29,6 +31,21 @@ from ..files import Files
 class Export:
     files: dict[str, bytes | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An option's type: an integer from ``low`` to ``high`` (argparse reports anything else)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, got {text!r}")
+        return value
+
+    return parse
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,8 @@ class Exporter:
         return finish(out, files) if finish else {}
 
 
+MAX_WORKSHEETS = 500  # a class set is 20 to 300; more is a typo
+
 EXPORTERS: tuple[Exporter, ...] = (
     Exporter("notebook", "the RISE notebook and its stylesheet", "notebook", skippable=False),
     Exporter("html", "skip the offline reveal.js HTML", "html"),
@@ -79,7 +98,7 @@ EXPORTERS: tuple[Exporter, ...] = (
     Exporter("pdf", "skip the printouts (handout, worksheets, answer keys)", "pdf", flags=(
         Flag("--paper", "paper", "a4", "paper size of the printouts (default: a4)", choices=("a4", "letter")),
         Flag("--worksheets", "worksheets", 0, "print N versions of the practice worksheet and their answer keys "
-             "(default: 0, none)", type=int, metavar="N"),
+             "(default: 0, none)", type=whole_number(0, MAX_WORKSHEETS), metavar="N"),
         Flag("--handout-notes", "handout_notes", False, "print the speaker notes under each slide of the handout",
              switch=True),
     )),

@@ -27,13 +27,8 @@ def _export(ctx: Context) -> Export:
     main = render.source("handout.typ.j2", paper=paper, title=ctx.lesson.title, slides=entries,
                          notes=flags["handout_notes"])
     files = {f"print/{name}-handout.pdf": cache.pdf(main, {**render.shared_files(), **images}, ctx.options.mtime)}
-    count = flags["worksheets"]
-    if count:
-        from ..printing.worksheets import MAX_VERSIONS
-
-        if not 0 < count <= MAX_VERSIONS:
-            raise BuildError(f"--worksheets must be from 0 to {MAX_VERSIONS}, got {count}")
-        files.update(_worksheets(ctx, paper, count, cache))
+    if flags["worksheets"]:
+        files.update(_worksheets(ctx, paper, flags["worksheets"], cache))
     return Export(files)
 
 

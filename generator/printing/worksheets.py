@@ -18,7 +18,6 @@ from ..practice.steps import QuerySteps, worked_steps
 
 RNN_KEY = "rnn"
 MAP_KINDS = ("caption_words", "image_grid")  # by variant parity: version 1 reads an image grid
-MAX_VERSIONS = 500
 
 
 @dataclass(frozen=True)
