@@ -107,4 +107,4 @@ EXPORTERS: tuple[Exporter, ...] = (
 
 def flag_defaults() -> dict[str, Any]:
     """Every declared option at its default: what a build without those options gets."""
-    return {flag.dest: (False if flag.switch else flag.default) for e in EXPORTERS for flag in e.flags}
+    return {flag.dest: flag.default for e in EXPORTERS for flag in e.flags}
