@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     for exporter in EXPORTERS:
         if exporter.skippable:
             parser.add_argument(f"--no-{exporter.name}", action="append_const", const=exporter.name, dest="skip", help=exporter.help)
+        for flag in exporter.flags:
+            flag.add_to(parser)
     parser.add_argument("--no-execute", action="store_true", help="do not run the code cells at build time (the HTML then shows them without output)")
     parser.add_argument("--slides-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cards-dir", type=Path, help=argparse.SUPPRESS)
@@ -56,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.seed is None and not args.quiet:
         print(f"seed {seed} (drawn fresh; rebuild these numbers with --seed {seed})")
     paths = {name: value for name in ("slides_dir", "cards_dir") if (value := getattr(args, name))}
+    flags = {flag.dest: getattr(args, flag.dest) for exporter in EXPORTERS for flag in exporter.flags}
     options = Options(out=args.out, seed=seed, mtime=mtime, skip=frozenset(args.skip or ()),
-                      execute=not args.no_execute, **paths)
+                      execute=not args.no_execute, flags=flags, **paths)
 
     def report(path: Path, seconds: float) -> None:
         if not args.quiet:

@@ -1,10 +1,11 @@
 """What every exporter is given: the build's options and one lesson's context."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import Lesson
 
@@ -30,6 +31,8 @@ class Options:
     skip: frozenset[str] = frozenset()  # exporter names left out (--no-<name>)
     vendor_cache: Path | None = None
     execute: bool = True  # run the code cells so the HTML shows their outputs (--no-execute)
+    # Values of the options exporters declare (generator.exporters.Flag), by dest name.
+    flags: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -8,14 +8,20 @@ all files in one place. A module may also define ``finish(out, files) -> Files``
 for files that sum up the whole build (the figure gallery).
 
 Adding an output: write ``generator/exporters/<name>.py`` and add its row below;
-``--no-<name>`` appears on the command line when the row is skippable.
+``--no-<name>`` appears on the command line when the row is skippable. An
+exporter that takes options of its own declares them as ``flags``: each becomes
+a command-line option, and its value reaches the exporter as
+``ctx.options.flags[dest]``.
 """
 from __future__ import annotations
 
+import argparse
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from ..context import Context
 from ..files import Files
@@ -27,12 +33,49 @@ class Export:
     warnings: list[str] = field(default_factory=list)
 
 
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An option's type: an integer from ``low`` to ``high`` (argparse reports anything else)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, got {text!r}")
+        return value
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A command-line option of one exporter: ``argparse`` keywords for ``option``."""
+
+    option: str  # "--paper"
+    dest: str  # the key in Options.flags
+    default: Any
+    help: str
+    type: Any = str
+    choices: tuple[Any, ...] | None = None
+    metavar: str | None = None
+    switch: bool = False  # a flag without a value (store_true)
+
+    def add_to(self, parser: Any) -> None:
+        if self.switch:
+            parser.add_argument(self.option, dest=self.dest, action="store_true", help=self.help)
+            return
+        parser.add_argument(self.option, dest=self.dest, type=self.type, default=self.default, choices=self.choices,
+                            metavar=self.metavar, help=self.help)
+
+
 @dataclass(frozen=True)
 class Exporter:
     name: str  # also the command-line flag: --no-<name>
     help: str
     module: str  # imported only when used: the HTML and the deck pull in heavy libraries
     skippable: bool = True
+    flags: tuple[Flag, ...] = ()
 
     def _module(self) -> ModuleType:
         return importlib.import_module(f"{__name__}.{self.module}")
@@ -45,9 +88,23 @@ class Exporter:
         return finish(out, files) if finish else {}
 
 
+MAX_WORKSHEETS = 500  # a class set is 20 to 300; more is a typo
+
 EXPORTERS: tuple[Exporter, ...] = (
     Exporter("notebook", "the RISE notebook and its stylesheet", "notebook", skippable=False),
     Exporter("html", "skip the offline reveal.js HTML", "html"),
     Exporter("figures", "the figure files and their gallery", "figures", skippable=False),
     Exporter("cards", "skip the Anki deck", "cards"),
+    Exporter("pdf", "skip the printouts (handout, worksheets, answer keys)", "pdf", flags=(
+        Flag("--paper", "paper", "a4", "paper size of the printouts (default: a4)", choices=("a4", "letter")),
+        Flag("--worksheets", "worksheets", 0, "print N versions of the practice worksheet and their answer keys "
+             "(default: 0, none)", type=whole_number(0, MAX_WORKSHEETS), metavar="N"),
+        Flag("--handout-notes", "handout_notes", False, "print the speaker notes under each slide of the handout",
+             switch=True),
+    )),
 )
+
+
+def flag_defaults() -> dict[str, Any]:
+    """Every declared option at its default: what a build without those options gets."""
+    return {flag.dest: flag.default for e in EXPORTERS for flag in e.flags}
