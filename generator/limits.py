@@ -7,13 +7,29 @@ cached, everywhere.
 """
 from __future__ import annotations
 
+import numbers
 import secrets
+
+from .errors import ParameterError
 
 SEED = (0, 2**63 - 1)  # fits a signed 64-bit integer in any tool that stores it
 VARIANT = (0, 2**32 - 1)
 # Fresh seeds (a build without --seed) are drawn from the start of the range:
 # short enough to read out and type again.
 FRESH_SEED_BELOW = 2**31
+
+
+def check_int(name: str, value: object, low: int, high: int) -> int:
+    """``value`` as an int in [low, high], or a ParameterError naming ``name`` and the range.
+
+    The one integer check: the engine, the figures, the registry and the settings all
+    call it, so every range is reported in the same words.
+    """
+    # bool is an int subclass; True as a step count is a bug, not a 1. numpy's integers
+    # count as integers (they register as numbers.Integral).
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+        raise ParameterError(f"{name} must be an integer from {low} to {high}, got {value!r}", name)
+    return int(value)
 
 
 def fresh_seed() -> int:

@@ -124,7 +124,7 @@ def test_bad_source_is_a_located_error_and_keeps_the_earlier_package(tmp_path, c
 
 @pytest.mark.parametrize(
     ("setting", "value", "words"),
-    [("difficulty", '"impossible"', "difficulty must be one of"), ("d_k", "40", "d_k must be an integer in")],
+    [("difficulty", '"impossible"', "difficulty must be one of"), ("d_k", "40", "d_k must be an integer from")],
 )
 def test_bad_practice_setting_points_at_its_line(tmp_path, cards_dir, figure_cache, monkeypatch, setting, value, words):
     out = tmp_path / f"{LESSON}.apkg"

@@ -36,11 +36,11 @@ regime = "alternate"
     ("table", "setting", "value", "words"),
     [
         ("attention", "difficulty", '"impossible"', "difficulty must be one of"),
-        ("attention", "d_k", "40", "d_k must be an integer in"),
-        ("attention", "n_keys", "9", "n_keys must be an integer in"),
-        ("attention", "n_queries", "0", "n_queries must be an integer in"),
-        ("matching", "n", "99", "n must be an integer in"),
-        ("rnn", "T", "5", "T must be an integer in"),
+        ("attention", "d_k", "40", "d_k must be an integer from"),
+        ("attention", "n_keys", "9", "n_keys must be an integer from"),
+        ("attention", "n_queries", "0", "n_queries must be an integer from"),
+        ("matching", "n", "99", "n must be an integer from"),
+        ("rnn", "T", "5", "T must be an integer from"),
         ("rnn", "regime", '"sideways"', "regime must be one of"),
     ],
 )

@@ -219,8 +219,8 @@ def test_two_lifts_path_lengths(T: int) -> None:
 @pytest.mark.parametrize(
     "name, params, message",
     [
-        ("rnn", {"T": "0"}, "T must be an integer from 1 to 10, got '0'"),
-        ("rnn", {"T": "200"}, "T must be an integer from 1 to 10, got '200'"),
+        ("rnn", {"T": "0"}, "T must be an integer from 1 to 10, got 0"),
+        ("rnn", {"T": "200"}, "T must be an integer from 1 to 10, got 200"),
         ("rnn", {"T": "five"}, "T must be an integer from 1 to 10, got 'five'"),
         ("rnn", {"T": "5.0"}, "T must be an integer from 1 to 10, got '5.0'"),
         ("rnn", {"pattern": "many"}, "pattern must be one of many-to-many, one-to-many, many-to-one, got 'many'"),
@@ -229,7 +229,7 @@ def test_two_lifts_path_lengths(T: int) -> None:
         ("vit_pipeline", {"patch": "15"}, "patch must divide image_size 224 exactly, got 15"),
         ("vit_pipeline", {"image_size": "100", "patch": "3"}, "patch must divide image_size 100 exactly, got 3"),
         ("vit_pipeline", {"image_size": "64", "patch": "1"}, "must be from 2 to 32 patches per side"),
-        ("two_lifts", {"T": "1"}, "T must be an integer from 2 to 7, got '1'"),
+        ("two_lifts", {"T": "1"}, "T must be an integer from 2 to 7, got 1"),
         ("attention_head", {"problem": "nope"}, "problem must name a lesson example (known: worked), got 'nope'"),
         ("attention_head", {"problem": "worked", "seed": "3"}, "give either problem=<name> or seed=N, not both"),
         ("attention_head", {"seed": "-1"}, "seed must be an integer from 0 to"),

@@ -103,8 +103,8 @@ def test_the_overlap_check_can_fail():
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"tokens": "1"}, "tokens must be an integer from 2 to 4, got '1'"),
-    ({"regions": "5"}, "regions must be an integer from 2 to 4, got '5'"),
+    ({"tokens": "1"}, "tokens must be an integer from 2 to 4, got 1"),
+    ({"regions": "5"}, "regions must be an integer from 2 to 4, got 5"),
     ({"which": "both-ways"}, "which must be one of both, self, cross"),
 ])
 def test_parameter_errors(params, message):

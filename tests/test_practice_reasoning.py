@@ -235,8 +235,8 @@ def test_reproducible_and_variants_independent():
     ("kwargs", "words"),
     [
         ({"kind": "heatmap"}, "kind must be one of image_grid, caption_words, equal_scores, dominant_score, scaling_dk"),
-        ({"variant": -1}, "variant must be an integer in [0, 2**32)"),
-        ({"seed": -1}, "seed must be an integer in [0, 2**63)"),
+        ({"variant": -1}, "variant must be an integer from 0 to 4294967295"),
+        ({"seed": -1}, "seed must be an integer from 0 to 9223372036854775807"),
     ],
 )
 def test_bad_parameters(kwargs, words):

@@ -182,8 +182,8 @@ def test_guarantees_can_fail():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"T": 1}, "T must be an integer in [2, 4]"),
-    ({"T": 5}, "T must be an integer in [2, 4]"),
+    ({"T": 1}, "T must be an integer from 2 to 4"),
+    ({"T": 5}, "T must be an integer from 2 to 4"),
     ({"T": True}, "T must be"),
     ({"regime": "steady"}, "regime must be one of vanishing, exploding"),
     ({"variant": -1}, "variant must be"),

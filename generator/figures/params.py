@@ -9,14 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import ParameterError
-
-
-def check_int(name: str, value: object, low: int, high: int) -> int:
-    """``value`` as an int in [low, high], or a ParameterError naming the range."""
-    # bool is an int subclass; True as a step count is a bug, not a 1.
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ParameterError(f"{name} must be an integer from {low} to {high}, got {value!r}", name)
-    return value
+from ..limits import check_int  # noqa: F401  (the one integer check, re-exported for the figures)
 
 
 def check_choice(name: str, value: object, choices: Sequence[str]) -> str:

@@ -51,10 +51,10 @@ class Param:
 
     def convert(self, raw: str) -> int | str:
         if self.is_int:
+            # Text that is not a whole number reaches the check as text, so the
+            # message quotes what was written.
             value: object = int(raw) if _INT.fullmatch(raw.strip()) else raw
-            if not isinstance(value, int) or not self.low <= value <= self.high:  # type: ignore[operator]
-                raise ParameterError(f"{self.name} must be {self.allowed()}, got {raw!r}", self.name)
-            return value
+            return limits.check_int(self.name, value, self.low, self.high)  # type: ignore[arg-type]
         if self.choices is not None and raw not in self.choices:
             raise ParameterError(f"{self.name} must be {self.allowed()}, got {raw!r}", self.name)
         if self.text and len(raw) > 80:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.errors import ParameterError
+from generator.limits import check_int
 from generator.practice import seeds
 
 KEY = "matching"
@@ -198,8 +199,7 @@ class Matching:
 
 def draw(seed: int, variant: int = 0, n: int = 4) -> Matching:
     """Draw variant ``variant`` of the matching exercise from ``seed``, with ``n`` tasks."""
-    if isinstance(n, bool) or not isinstance(n, int) or not N_RANGE[0] <= n <= N_RANGE[1]:
-        raise ParameterError(f"n must be an integer in [{N_RANGE[0]}, {N_RANGE[1]}], got {n!r}", "n")
+    n = check_int("n", n, *N_RANGE)
     bits = seeds.stream(seed, KEY, variant)  # checks seed and variant
     names = [a.name for a in ARCHITECTURES]
     # n <= 4: n different architectures, so at least one listed architecture is a

@@ -47,6 +47,7 @@ from typing import Any, Callable
 import numpy as np
 
 from generator.errors import ParameterError
+from generator.limits import check_int
 from generator.practice import seeds
 
 REGIMES = ("vanishing", "exploding")
@@ -295,12 +296,6 @@ def broken_guarantees(p: Problem, regime: str | None = None) -> list[str]:
 # --- drawing ---------------------------------------------------------------
 
 
-def _check_int(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ParameterError(f"{name} must be an integer in [{low}, {high}], got {value!r}", name)
-    return int(value)
-
-
 def _tenths(bits: np.random.PCG64, low: float, high: float) -> float:
     return float(seeds.integers(bits, round(low * 10), round(high * 10), 1)[0]) / 10
 
@@ -311,7 +306,7 @@ def draw(seed: int, key: str = "rnn", variant: int = 0, regime: str | None = Non
     ``regime`` defaults to REGIMES[variant % 2], so a set of notes alternates.
     Raises ParameterError for parameters outside their ranges.
     """
-    T = _check_int("T", T, *T_RANGE)
+    T = check_int("T", T, *T_RANGE)
     bits = seeds.stream(seed, key, variant)  # checks seed, key and variant
     seed, variant = int(seed), int(variant)
     if regime is None:

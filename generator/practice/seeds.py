@@ -35,17 +35,13 @@ VARIANT_LIMIT = limits.VARIANT[1] + 1
 
 
 def check_seed(seed: object) -> int:
-    """Return ``seed`` if it is an integer in [0, 2**63), else raise ParameterError."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < SEED_LIMIT:
-        raise ParameterError(f"seed must be an integer in [0, 2**63), got {seed!r}", "seed")
-    return int(seed)
+    """Return ``seed`` as an int if it is in ``limits.SEED``, else raise ParameterError."""
+    return limits.check_int("seed", seed, *limits.SEED)
 
 
 def check_variant(variant: object) -> int:
-    """Return ``variant`` if it is an integer in [0, 2**32), else raise ParameterError."""
-    if isinstance(variant, bool) or not isinstance(variant, (int, np.integer)) or not 0 <= variant < VARIANT_LIMIT:
-        raise ParameterError(f"variant must be an integer in [0, 2**32), got {variant!r}", "variant")
-    return int(variant)
+    """Return ``variant`` as an int if it is in ``limits.VARIANT``, else raise ParameterError."""
+    return limits.check_int("variant", variant, *limits.VARIANT)
 
 
 def check_key(key: object) -> str:

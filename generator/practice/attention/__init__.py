@@ -67,7 +67,6 @@ from .levels import (  # noqa: F401
     Level,
     LEVELS,
     BOARD_LEVEL,
-    _check_int,
     check_level,
 )
 from .display import (  # noqa: F401

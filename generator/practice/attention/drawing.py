@@ -8,10 +8,11 @@ import math
 import numpy as np
 
 from generator.errors import ParameterError
+from generator.limits import check_int
 from generator.practice import seeds
 
 from .solving import Problem, solve
-from .levels import BOARD_LEVEL, DIFFICULTIES, D_K_RANGE, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, WEIGHT_CEILING, WEIGHT_FLOOR, _check_int, check_level
+from .levels import BOARD_LEVEL, DIFFICULTIES, D_K_RANGE, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, WEIGHT_CEILING, WEIGHT_FLOOR, check_level
 from .guarantees import meets_guarantees
 
 
@@ -76,9 +77,9 @@ def draw(
         if difficulty not in LEVELS:
             raise ParameterError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}", "difficulty")
         level = LEVELS[difficulty]
-    d_k = _check_int("d_k", d_k, *D_K_RANGE)
-    n_keys = _check_int("n_keys", n_keys, *N_KEYS_RANGE)
-    n_queries = _check_int("n_queries", n_queries, *N_QUERIES_RANGE)
+    d_k = check_int("d_k", d_k, *D_K_RANGE)
+    n_keys = check_int("n_keys", n_keys, *N_KEYS_RANGE)
+    n_queries = check_int("n_queries", n_queries, *N_QUERIES_RANGE)
     check_level(level, d_k)
     bits = seeds.stream(seed, key, variant)  # checks seed, key and variant
     seed, variant = int(seed), int(variant)

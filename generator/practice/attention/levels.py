@@ -65,12 +65,6 @@ LEVELS: dict[str, Level] = {
 BOARD_LEVEL = Level("standard", decimals=0, span=2, value_span=3, margin=0.15)
 
 
-def _check_int(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ParameterError(f"{name} must be an integer in [{low}, {high}], got {value!r}", name)
-    return int(value)
-
-
 def check_level(level: Level, d_k: int) -> Level:
     """Raise ParameterError when a level can never produce a problem meeting the guarantees."""
     if level.decimals not in (0, 1):
