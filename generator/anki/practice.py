@@ -1,6 +1,6 @@
 """The builders of the practice kinds (attention head, architecture matching,
-attention-map reasoning, scalar RNN, sister-track routing): draw one item, turn it into a note's fields with the
-figure of that very problem. ``kinds.py`` names them in its table.
+attention-map reasoning, scalar RNN, sister-track routing): draw one item, turn it into
+a note's fields with the figure of that very problem (where the kind has one). ``kinds.py`` names them in its table.
 
 Numbers come from ``generator.practice`` and are printed through its worked-steps
 view and ``fmt``, the same path the slides and figures use, so a card never
@@ -366,6 +366,9 @@ def rnn_note(lesson: str, seed: int, variant: int, problem: rnn.Problem, figures
 
 
 def tracks_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str, str]:
+    from ..practice import tracks
+
+    scope = {t.name: t.covers for t in tracks.TRACKS}
     letters = [chr(ord("A") + i) for i in range(len(item.tracks))]
     rows = [
         {"question": question, "track": track, "letter": letters[index], "reason": reason}
@@ -377,7 +380,8 @@ def tracks_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str, 
         "Task": fragment("tracks_task", n=len(item.questions)),
         "Questions": fragment("matching_list", title="Questions", items=list(item.questions), ordered=True),
         "Tracks": fragment("matching_list", title="Sister tracks", items=list(zip(letters, item.tracks)), ordered=False),
-        "Answer": fragment("tracks_answer", rows=rows),
+        "Answer": fragment("tracks_answer", rows=rows,
+                           covers=[(letter, name, scope[name]) for letter, name in zip(letters, item.tracks)]),
         "Data": data_field(data),
     }
 

@@ -34,7 +34,7 @@ class Track:
 
 
 TRACKS: tuple[Track, ...] = (
-    Track(RECURRENCE, "recurrence in depth: training through time, LSTM and GRU gates"),
+    Track(RECURRENCE, "recurrence in depth (training through time, LSTM and GRU gates)"),
     Track(ATTENTION, "attention and Transformers in depth"),
 )
 
