@@ -42,6 +42,10 @@ kinds = ["image_grid", "caption_words", "equal_scores", "dominant_score", "scali
 [rnn]
 variants = 4
 T = 4                     # the widest card: four steps
+
+[tracks]
+variants = 3
+n = 8                     # the longest card: eight questions
 """
 WINNER_WORDS = re.compile(r"largest|winner|wins\b|most likely|takes nearly|outlined|highlighted", re.I)
 BACK_ONLY = {
@@ -49,6 +53,7 @@ BACK_ONLY = {
     "Vision lessons: architecture matching": ("Answer",),
     "Vision lessons: attention-map reasoning": ("Answer", "Explanation"),
     "Vision lessons: RNN practice": ("Answer", "Steps", "Hints"),
+    "Vision lessons: where to go deeper": ("Answer",),
     "Vision lessons: basic": ("Back",),
 }
 
@@ -124,6 +129,13 @@ def test_practice_fronts_do_not_name_the_answer(collection):
         elif kind.endswith("matching"):
             for task, arch, reason in data["answer"]:
                 assert reason not in front
+        elif kind.endswith("where to go deeper"):
+            seen.add("tracks")
+            # Both destinations are listed; no reason, and no question paired with its track.
+            for question, track, reason in data["answer"]:
+                assert question in front and track in front
+                assert reason not in front and f"{question} {track}" not in front
+            assert not re.search(r"recurrence in depth|attention and Transformers in depth", front, re.I), front
         elif kind.endswith("reasoning"):
             seen.add(data["kind"])
             if data["kind"] == "image_grid":
@@ -138,7 +150,7 @@ def test_practice_fronts_do_not_name_the_answer(collection):
             assert answer.split(",")[0] not in front or data["kind"] == "caption_words"
             if data["kind"] == "caption_words":
                 assert f"The {data['numbers']['top']['region']} region, with" not in front
-    assert seen == {"image_grid", "caption_words", "equal_scores", "dominant_score", "scaling_dk", "rnn"}
+    assert seen == {"image_grid", "caption_words", "equal_scores", "dominant_score", "scaling_dk", "rnn", "tracks"}
 
 
 def test_front_figures_mark_nothing_and_back_figures_say_what_they_mark(collection):

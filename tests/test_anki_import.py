@@ -39,6 +39,7 @@ TYPE_ATTENTION = "Vision lessons: attention practice"
 TYPE_MATCHING = "Vision lessons: architecture matching"
 TYPE_REASONING = "Vision lessons: attention-map reasoning"
 TYPE_RNN = "Vision lessons: RNN practice"
+TYPE_TRACKS = "Vision lessons: where to go deeper"
 TEMPLATE_ERRORS = re.compile(r"template has a problem|templates/errors|card is blank|\{\{", re.I)
 
 
@@ -66,7 +67,7 @@ def expected_flashcards() -> dict[str, dict]:
 
 def expected_practice() -> dict[str, int]:
     settings = tomllib.loads(PRACTICE.read_text(encoding="utf-8"))
-    return {kind: settings.get(kind, {}).get("variants", 0) for kind in ("attention", "matching", "reasoning", "rnn")}
+    return {kind: settings.get(kind, {}).get("variants", 0) for kind in ("attention", "matching", "reasoning", "rnn", "tracks")}
 
 
 # --- building and importing ---------------------------------------------------------------
@@ -153,6 +154,7 @@ def test_note_and_card_counts_per_note_type(imported):
         TYPE_MATCHING: practice["matching"],
         TYPE_REASONING: practice["reasoning"],
         TYPE_RNN: practice["rnn"],
+        TYPE_TRACKS: practice["tracks"],
     }
     expected_cards = {**expected_notes, TYPE_CLOZE: sum(len(n) for n in cloze.values())}
     assert len(log.new) == sum(expected_notes.values())
@@ -179,7 +181,8 @@ def test_tags_present(imported):
         key = note["Key"].split("/", 1)[1]
         assert set(note.tags) == {f"lesson::{LESSON}", *flash[key]["tags"]}, key
     for type_name, tag in ((TYPE_ATTENTION, "practice::attention"), (TYPE_MATCHING, "practice::matching"),
-                           (TYPE_REASONING, "practice::reasoning"), (TYPE_RNN, "practice::rnn")):
+                           (TYPE_REASONING, "practice::reasoning"), (TYPE_RNN, "practice::rnn"),
+                           (TYPE_TRACKS, "practice::tracks")):
         for note in notes_of(col, type_name):
             assert f"lesson::{LESSON}" in note.tags and tag in note.tags
 
@@ -365,6 +368,49 @@ def test_matching_notes_pair_every_task_with_the_right_architecture(imported):
             assert "fit none of them" in question
 
 
+# Which sister track takes up a question, from its words and the lesson's slide alone:
+# gates and training through time go to Track 12 lesson 2, heads, positions and
+# Transformers to Tracks 5 and 14 (the slide "Why one lesson, and where to go deeper").
+def track_by_keywords(question: str) -> set[str]:
+    text = question.lower()
+    recurrence = any(w in text for w in ("lstm", "gru", "gate", "through time", "backward pass", "time step",
+                                         "step 20", "decoder that wrote it", "step by step"))
+    attention = any(w in text for w in ("attention", "transformer", "head", "position", "query", "token"))
+    assert recurrence != attention, f"cannot tell where {question!r} goes"
+    return {"12"} if recurrence else {"5", "14"}
+
+
+def test_tracks_notes_route_every_question_as_the_lesson_does(imported):
+    col, _ = imported
+    notes = notes_of(col, TYPE_TRACKS)
+    assert len(notes) == expected_practice()["tracks"] > 0
+    n = tomllib.loads(PRACTICE.read_text(encoding="utf-8"))["tracks"]["n"]
+    for note in notes:
+        data = data_of(note)
+        assert (data["lesson"], data["key"], data["seed"]) == (LESSON, "tracks", SEED_1)
+        assert note["Key"] == f"{LESSON}/tracks/{data['variant'] + 1:02d}"
+        card = col.get_card(note.card_ids()[0])
+        question, back = card.question(), card.answer()
+        shown = [html.unescape(q) for q in re.findall(r"<li>(.*?)</li>", note["Questions"])]
+        assert len(shown) == n == len(set(shown))
+        assert [q for q, _, _ in data["answer"]] == shown
+        listed = [html.unescape(t) for t in re.findall(r"<li><b>[A-Z]\.</b> (.*?)</li>", note["Tracks"])]
+        assert [set(re.findall(r"Track (\d+)", t)) for t in listed] == [{"12"}, {"5", "14"}]
+        assert "lesson 2" in listed[0]
+        rows = re.findall(r'<span class="question">(.*?)</span><br><b class="track">([A-Z])\. (.*?)</b>: '
+                          r'<span class="reason">(.*?)</span>', back)
+        assert [html.unescape(q) for q, *_ in rows] == shown
+        destinations = []
+        for q, letter, track, reason in rows:
+            expected = track_by_keywords(html.unescape(q))
+            assert set(re.findall(r"Track (\d+)", html.unescape(track))) == expected, q
+            assert listed[ord(letter) - ord("A")] == html.unescape(track)
+            assert reason and html.unescape(reason) not in question
+            destinations.append(min(expected))
+        assert len(set(destinations)) == 2  # every note needs both tracks
+        assert not re.search(r"\btrack\b", " ".join(shown), re.I)
+
+
 def argmax_2d(rows: list[list[float]]) -> tuple[int, int]:
     best = (0, 0)
     for r, row in enumerate(rows):
@@ -528,7 +574,7 @@ def test_reimport_updates_in_place_and_keeps_history(builds, tmp_path):
         assert sorted(col.find_notes("")) == notes_before
         assert len({col.get_note(n).guid for n in notes_before}) == len(notes_before)
         shipped = package_fields(second.path, tmp_path)
-        for type_name in (TYPE_ATTENTION, TYPE_MATCHING, TYPE_REASONING, TYPE_RNN):
+        for type_name in (TYPE_ATTENTION, TYPE_MATCHING, TYPE_REASONING, TYPE_RNN, TYPE_TRACKS):
             for note in notes_of(col, type_name):
                 assert data_of(note)["seed"] == SEED_2, note["Key"]
                 assert note.fields == shipped[note.guid], note["Key"]  # every field, not only Data

@@ -40,6 +40,11 @@ PINNED = {
         ("Key", "Task", "Inputs", "Steps", "Answer", "Hints", "Data"),
         1414945660,
     ),
+    "sister-tracks": (
+        "Vision lessons: where to go deeper",
+        ("Key", "Task", "Questions", "Tracks", "Answer", "Data"),
+        1491029712,
+    ),
 }
 
 # Anki's own field references: {{Field}}, {{#Field}}, {{/Field}}, {{^Field}},
@@ -53,8 +58,16 @@ def test_field_lists_names_and_ids_are_frozen():
 
 
 def test_every_practice_type_keeps_a_data_field():
-    for note_type in (models.ATTENTION, models.MATCHING, models.REASONING, models.RNN):
+    for note_type in (models.ATTENTION, models.MATCHING, models.REASONING, models.RNN, models.TRACKS):
         assert "Data" in note_type.fields
+
+
+def test_the_newest_pinned_id_follows_the_documented_rule():
+    # Recomputed here from the rule in models.stable_id's docstring, not by calling it.
+    import hashlib
+
+    digest = hashlib.sha256("\x1f".join(("seqvision-lessons", "model", "sister-tracks", "v1")).encode()).digest()
+    assert PINNED["sister-tracks"][2] == (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
 def test_deck_names_and_ids_are_stable():

@@ -20,9 +20,6 @@ README = ROOT / "README.md"
 LESSON = ROOT / "slides" / "07-sequence-tools.md"
 CARDS = ROOT / "cards" / "07-sequence-tools.cards"
 PRACTICE = ROOT / "cards" / "07-sequence-tools.practice.toml"
-# Outcome 5 (locate the sister tracks) has no practice kind yet; named here so that
-# closing the gap means deleting this line, and no other outcome can lose its practice.
-KNOWN_GAPS = {(5, "practice")}
 
 
 def outcome_rows(readme: str) -> dict[int, dict[str, list[str]]]:
@@ -39,7 +36,7 @@ def outcome_rows(readme: str) -> dict[int, dict[str, list[str]]]:
 
 
 def shipped_practice(settings: dict) -> set[str]:
-    kinds = {name for name in ("attention", "matching", "rnn") if settings.get(name, {}).get("variants", 0) > 0}
+    kinds = {name for name in ("attention", "matching", "rnn", "tracks") if settings.get(name, {}).get("variants", 0) > 0}
     reasoning = settings.get("reasoning", {})
     # Kinds are cycled by variant, so only the first `variants` of the list reach the deck.
     kinds |= set(reasoning.get("kinds", [])[: reasoning.get("variants", 0)])
@@ -69,7 +66,7 @@ def problems(readme: str, lesson: str, cards: set[str], retired: set[str], setti
     titles, shipped = headings(lesson), shipped_practice(settings)
     for number, row in sorted(rows.items()):
         for column in ("slides", "practice", "cards"):
-            if not row[column] and (number, column) not in KNOWN_GAPS:
+            if not row[column]:
                 out.append(f"outcome {number} has no {column}")
         out += [f"outcome {number}: no slide titled {t!r}" for t in row["slides"] if t not in titles]
         out += [f"outcome {number}: practice kind {k!r} is not shipped" for k in row["practice"]
@@ -88,9 +85,8 @@ def test_every_outcome_has_slides_practice_and_cards():
     assert problems(*sources()) == []
 
 
-def test_the_known_gap_is_still_a_gap():
-    # When outcome 5 gets a practice kind, drop it from KNOWN_GAPS.
-    assert outcome_rows(sources()[0])[5]["practice"] == []
+def test_outcome_5_is_practised_by_the_tracks_kind():
+    assert outcome_rows(sources()[0])[5]["practice"] == ["tracks"]
 
 
 def test_the_check_fails_when_an_outcome_loses_something():
@@ -103,6 +99,12 @@ def test_the_check_fails_when_an_outcome_loses_something():
     row3 = next(line for line in readme.splitlines() if line.startswith("| 3. "))
     no_practice = readme.replace(row3, "| 3. x | Worked example: one head by hand | none yet | attention-formula |")
     assert "outcome 3 has no practice" in problems(no_practice, lesson, cards, retired, settings)
+    # Outcome 5 no longer has an allowed gap.
+    row5 = next(line for line in readme.splitlines() if line.startswith("| 5. "))
+    gap5 = readme.replace(row5, row5.replace("| tracks |", "| none yet |"))
+    assert gap5 != readme and "outcome 5 has no practice" in problems(gap5, lesson, cards, retired, settings)
+    no_tracks = {**settings, "tracks": {**settings["tracks"], "variants": 0}}
+    assert "outcome 5: practice kind 'tracks' is not shipped" in problems(readme, lesson, cards, retired, no_tracks)
     # A renamed slide, a kind dropped from the deck, a retired or unknown key.
     assert any("no slide titled" in p for p in problems(readme, lesson.replace("## Two structural limits", "## Two limits"), cards, retired, settings))
     fewer = {**settings, "reasoning": {**settings["reasoning"], "variants": 2}}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import BuildError, ParameterError
 from . import practice
 from .deck import MediaSource, NoteSpec, note_guid
-from .models import ATTENTION, MATCHING, REASONING, RNN, NoteType
+from .models import ATTENTION, MATCHING, REASONING, RNN, TRACKS, NoteType
 
 if TYPE_CHECKING:
     from ..figures.cache import FigureCache
@@ -109,6 +109,16 @@ KINDS: tuple[Kind, ...] = (
         draw=practice.draw_rnn,
         fields=practice.rnn_note,
         tags=lambda item, cfg: ("practice::rnn", f"regime::{item.regime}"),
+    ),
+    Kind(
+        key=practice.TRACKS_KEY,
+        engine="generator.practice.tracks",
+        settings=(Setting("n", int, 4),),
+        variants=2,
+        note_type=TRACKS,
+        draw=practice.draw_tracks,
+        fields=practice.tracks_note,
+        tags=lambda item, cfg: ("practice::tracks",),
     ),
 )
 

@@ -94,7 +94,15 @@ RNN = NoteType(
     "rnn",
 )
 
-NOTE_TYPES: tuple[NoteType, ...] = (BASIC, CLOZE, ATTENTION, MATCHING, REASONING, RNN)
+TRACKS = NoteType(
+    "sister-tracks",
+    1,
+    "Vision lessons: where to go deeper",
+    ("Key", "Task", "Questions", "Tracks", "Answer", "Data"),
+    "tracks",
+)
+
+NOTE_TYPES: tuple[NoteType, ...] = (BASIC, CLOZE, ATTENTION, MATCHING, REASONING, RNN, TRACKS)
 # Fields that hold audit data; no template may show them (tests check this).
 HIDDEN_FIELDS = ("Data",)
 

@@ -1,6 +1,6 @@
 """The builders of the practice kinds (attention head, architecture matching,
-attention-map reasoning, scalar RNN): draw one item, turn it into a note's fields with the
-figure of that very problem. ``kinds.py`` names them in its table.
+attention-map reasoning, scalar RNN, sister-track routing): draw one item, turn it into
+a note's fields with the figure of that very problem (where the kind has one). ``kinds.py`` names them in its table.
 
 Numbers come from ``generator.practice`` and are printed through its worked-steps
 view and ``fmt``, the same path the slides and figures use, so a card never
@@ -30,6 +30,7 @@ ATTENTION_KEY = "attention"
 MATCHING_KEY = "matching"
 REASONING_KEY = "reasoning"
 RNN_KEY = "rnn"
+TRACKS_KEY = "tracks"
 
 STEP_WORDS = {
     "scores": "scores",
@@ -359,3 +360,37 @@ def draw_rnn(seed: int, variant: int, cfg: Any) -> rnn.Problem:
 
 def rnn_note(lesson: str, seed: int, variant: int, problem: rnn.Problem, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
     return rnn_fields(lesson, problem), {}
+
+
+# --- where to go deeper (sister tracks) ------------------------------------------------------
+
+
+def tracks_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str, str]:
+    from ..practice import tracks
+
+    scope = {t.name: t.covers for t in tracks.TRACKS}
+    letters = [chr(ord("A") + i) for i in range(len(item.tracks))]
+    rows = [
+        {"question": question, "track": track, "letter": letters[index], "reason": reason}
+        for (question, track, reason), index in zip(item.answer, item.answer_index)
+    ]
+    data = {"lesson": lesson, "seed": seed, "variant": variant, "key": TRACKS_KEY, **_json_ready(item)}
+    return {
+        "Key": note_key(lesson, TRACKS_KEY, variant),
+        "Task": fragment("tracks_task", n=len(item.questions)),
+        "Questions": fragment("matching_list", title="Questions", items=list(item.questions), ordered=True),
+        "Tracks": fragment("matching_list", title="Sister tracks", items=list(zip(letters, item.tracks)), ordered=False),
+        "Answer": fragment("tracks_answer", rows=rows,
+                           covers=[(letter, name, scope[name]) for letter, name in zip(letters, item.tracks)]),
+        "Data": data_field(data),
+    }
+
+
+def draw_tracks(seed: int, variant: int, cfg: Any) -> Any:
+    from ..practice import tracks
+
+    return tracks.draw(seed, variant=variant, n=cfg.n)
+
+
+def tracks_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+    return tracks_fields(lesson, seed, variant, item), {}
