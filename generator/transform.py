@@ -21,6 +21,7 @@ from .errors import BuildError, ParameterError
 from .figures.cache import FigureCache, Rendered
 from .model import DeckCell, Lesson
 from .practice.attention import Problem, fmt
+from .sandbox import add_filter, lesson_environment, render_bounded
 
 _FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figure:(?P<name>[^)?\s]*)(?:\?(?P<query>[^)\s]*))?\)")
 
@@ -48,7 +49,8 @@ LESSON_TEMPLATES = Path(__file__).parent / "templates" / "lesson"
 
 def _environment() -> jinja2.Environment:
     # Strict: a misspelt variable must fail the build, not print an empty string.
-    env = jinja2.Environment(
+    # Sandboxed and bounded: lessons come from pull requests (see sandbox.py).
+    env = lesson_environment(
         loader=jinja2.FileSystemLoader(LESSON_TEMPLATES),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -56,7 +58,7 @@ def _environment() -> jinja2.Environment:
     )
     # Macros that lay out a worked head: {{ head.table(worked) }}, {{ head.scores(worked) }}, ...
     # One formatter for every number: {{ x | num('weights') }} prints as the cards do.
-    env.filters["num"] = fmt
+    add_filter(env, "num", fmt)
     env.globals["head"] = env.get_template("head.md.j2").module
     return env
 
@@ -74,7 +76,7 @@ def _template_line(exc: BaseException) -> int | None:
 
 def render_text(env: jinja2.Environment, cell: DeckCell, context: dict[str, Any], lesson: Lesson) -> str:
     try:
-        return env.from_string(cell.source).render(context)
+        return render_bounded(env, env.from_string(cell.source), context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(f"template error: {exc.message}", lesson.path, cell.line + (exc.lineno or 1) - 1) from None
     except Exception as exc:  # any failure inside a template is the author's to fix
