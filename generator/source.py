@@ -24,6 +24,7 @@ import yaml
 
 from .errors import BuildError
 from .model import DeckCell, Lesson
+from .textfile import read_source
 
 SINGLE_MARKERS = {"slide": "slide", "subslide": "subslide", "fragment": "fragment", "continue": "-"}
 BLOCK_MARKERS = {"notes": "notes", "skip": "skip"}
@@ -52,6 +53,7 @@ class _Splitter:
         self.pending: tuple[str, int] | None = None  # type forced on the next chunk, and its line
         self.block: tuple[str, int] | None = None  # open notes/skip block and its line
         self.in_fence = False
+        self.fence_line = 0  # where the open ``` fence started, for the unclosed-fence error
 
     def error(self, line: int, message: str) -> BuildError:
         return BuildError(message, self.path, line)
@@ -76,6 +78,7 @@ class _Splitter:
     def markdown_line(self, text: str, line: int) -> None:
         if _FENCE.match(text):
             self.in_fence = not self.in_fence
+            self.fence_line = line
         elif not self.in_fence and self.marker(text, line):
             return
         if self.block is None and not self.in_fence and _HEADING.match(text):
@@ -116,6 +119,12 @@ class _Splitter:
             self.close()
             self.pending = (SINGLE_MARKERS[word], line)
         return True
+
+    def end_markdown(self) -> None:
+        """A fence left open would swallow the rest of the cell, notes markers and all."""
+        if self.in_fence:
+            raise self.error(self.fence_line, "code fence is never closed (add a closing ``` line)")
+        self.close()
 
     def code_cell(self, source: str, line: int) -> None:
         if self.block is not None:
@@ -163,28 +172,44 @@ def _front_matter_end(lines: list[str]) -> int:
     return 0
 
 
+def _key_line(lines: list[str], key: str) -> int:
+    return next((n for n, text in enumerate(lines, start=1) if text.lstrip().startswith(f"{key}:")), 1)
+
+
+def check_front_matter(header: list[str], path: Path) -> None:
+    """Valid YAML, a mapping, and no anchors or aliases: a few aliased lists
+    expand into billions of items when jupytext copies the metadata."""
+    text = "\n".join(header)
+    try:
+        for token in yaml.scan(text):
+            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+                raise BuildError("front matter uses a YAML anchor or alias (&, *); write the values out", path, token.start_mark.line + 2)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = mark.line + 2 if mark is not None else 1
+        raise BuildError(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", path, where) from None
+    if data is not None and not isinstance(data, dict):
+        raise BuildError(f"front matter must be a mapping (key: value lines), not {type(data).__name__}", path, 2)
+
+
 def read_lesson(path: str | Path) -> Lesson:
     """Parse one lesson source. Raises :class:`BuildError` naming file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BuildError(f"cannot read lesson source: {exc.strerror}", path, None) from None
+    text = read_source(path, "lesson source")  # UTF-8, BOM dropped, regular file
     lines = text.split("\n")
     header_end = _front_matter_end(lines)
     if header_end:
-        try:
-            yaml.safe_load("\n".join(lines[1 : header_end - 1]))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = mark.line + 2 if mark is not None else 1
-            raise BuildError(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", path, where) from None
+        check_front_matter(lines[1 : header_end - 1], path)
     try:
         notebook = jupytext.reads(text, fmt="md")
     except Exception as exc:  # jupytext raises many types; the user needs one line
         raise BuildError(f"jupytext cannot read this source: {exc}", path, 1) from None
 
-    meta = dict(notebook.metadata.get("lesson") or {})
+    meta = notebook.metadata.get("lesson") or {}
+    if not isinstance(meta, dict):
+        raise BuildError(f"'lesson' in the front matter must be a mapping, not {type(meta).__name__}", path, _key_line(lines, "lesson"))
+    meta = dict(meta)
     splitter = _Splitter(path)
     body = lines[header_end:]
     for cell, start in zip(notebook.cells, _cell_lines(body, notebook.cells)):
@@ -192,8 +217,7 @@ def read_lesson(path: str | Path) -> Lesson:
         if cell.cell_type == "markdown":
             for offset, text_line in enumerate(cell.source.split("\n")):
                 splitter.markdown_line(text_line, line + offset)
-            splitter.close()
-            splitter.in_fence = False
+            splitter.end_markdown()
         elif cell.cell_type == "code":
             splitter.code_cell(cell.source, line)
         else:  # raw cells carry no slide content

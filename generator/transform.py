@@ -44,6 +44,7 @@ class Deck:
     figures: list[Rendered]
 
 
+MAX_PARAMETER = 100  # characters in one figure parameter, name and value
 LESSON_TEMPLATES = Path(__file__).parent / "templates" / "lesson"
 
 
@@ -85,14 +86,35 @@ def render_text(env: jinja2.Environment, cell: DeckCell, context: dict[str, Any]
         raise BuildError(f"template error: {message}", lesson.path, cell.line + offset - 1) from None
 
 
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds code (fenced blocks, then inline spans outside them)."""
+    spans = [m.span() for m in _FENCED.finditer(text)]
+    spans += [m.span() for m in _INLINE_CODE.finditer(text) if not any(s <= m.start() < e for s, e in spans)]
+    return spans
+
+
 def attach_figures(
     text: str, cell: DeckCell, lesson: Lesson, cache: FigureCache, examples: dict[str, Problem], figures: list[Rendered]
 ) -> tuple[str, dict[str, dict[str, str]]]:
     attachments: dict[str, dict[str, str]] = {}
+    code = _code_spans(text)
 
     def replace(match: re.Match) -> str:
+        if any(start <= match.start() < end for start, end in code):
+            return match.group(0)  # a code sample showing the syntax, not a figure to draw
         line = cell.line + text.count("\n", 0, match.start())
         params = dict(parse_qsl(match.group("query") or "", keep_blank_values=True))
+        for key, value in params.items():
+            if len(key) + len(value) > MAX_PARAMETER:  # a paste or a stuck key, not a figure setting
+                raise BuildError(
+                    f"figure '{match.group('name')}': parameter {key[:20]!r} is {len(value):,} characters (at most {MAX_PARAMETER})",
+                    lesson.path,
+                    line,
+                )
         try:
             rendered = cache.render(match.group("name"), params, examples)
         except ParameterError as exc:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import BuildError
+from ..textfile import read_source
 
 CardKind = Literal["basic", "cloze"]
 
@@ -46,6 +47,7 @@ TAG = re.compile(r"[a-z0-9][a-z0-9_-]*(::[a-z0-9][a-z0-9_-]*)*\Z")
 
 _HEADER = re.compile(r"==\s*(.*?)\s*\Z")
 _FIELD = re.compile(r"([A-Za-z][\w-]*)\s*:\s*(.*)\Z")
+MAX_CLOZE = 500  # cloze numbers per note; a real card uses a handful
 _CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 
 
@@ -77,7 +79,7 @@ class _Draft:
 
 def parse_cards(path: Path) -> list[Flashcard]:
     """Parse one ``.cards`` file; raise :class:`BuildError` at the offending line."""
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path, "card source")
     cards: list[Flashcard] = []
     seen: dict[str, int] = {}
     draft: _Draft | None = None
@@ -195,6 +197,9 @@ def check_braces(text: str, *, cloze: bool, path: Path, line: int, where: str) -
     if not opens:
         raise BuildError(f"{where}: cloze field has no deletion such as '{{{{c1::text}}}}'", path, line)
     for match in opens:
+        if len(match.group(1)) > 3 or int(match.group(1)) > MAX_CLOZE:
+            # Anki numbers a note's cards from the cloze number: c99999999999 is a typo, not a card.
+            raise BuildError(f"{where}: cloze number c{match.group(1)[:12]} is above c{MAX_CLOZE}", path, line + text.count("\n", 0, match.start()))
         if int(match.group(1)) < 1:
             raise BuildError(f"{where}: cloze numbers start at c1, not c{match.group(1)}", path, line)
     # Walk the text the way Anki's tokenizer does: "{{cN::" opens, "}}" closes,

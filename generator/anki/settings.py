@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
+from ..textfile import read_source
 
 MAX_VARIANTS = 20_000  # a sanity bound: above it a typo (an extra zero) is likelier than intent
 
@@ -72,8 +73,14 @@ def _line_of(text: str, table: str, key: str | None = None) -> int:
     return 1
 
 
+def _first_line(text: str, name: str) -> int:
+    """Line of ``[[name]]`` or ``name = ...``: a kind written as something other than a table."""
+    pattern = re.compile(rf"\s*(\[\[\s*{re.escape(name)}\s*\]\]|{re.escape(name)}\s*=)")
+    return next((n for n, line in enumerate(text.splitlines(), start=1) if pattern.match(line)), 1)
+
+
 def parse_settings(path: Path) -> PracticeSettings:
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path, "practice settings")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -87,7 +94,7 @@ def parse_settings(path: Path) -> PracticeSettings:
         if table not in _SCHEMA:
             raise fail(f"unknown practice kind [{table}] (known: {', '.join(_SCHEMA)})", table)
         if not isinstance(value, dict):
-            raise BuildError(f"{table!r} must be a table such as [{table}]", path, _line_of(text, "", table))
+            raise BuildError(f"{table!r} must be a table such as [{table}]", path, _first_line(text, table))
         for key, item in value.items():
             expected = _SCHEMA[table].get(key)
             if expected is None:
