@@ -1,7 +1,8 @@
 """The pipeline: source -> lesson model -> numbers and figures -> exporters -> files.
 
-Every output is computed in memory (or in a temporary file) before anything is
-renamed into place, so a build that fails leaves the previous outputs as they were.
+Every output is staged inside the out dir and moved into place only when the
+whole build succeeded (see staging.py), so a build that fails, is interrupted or
+is killed leaves the previous outputs as they were.
 """
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from typing import Callable
 
 from . import anki
 from .errors import BuildError
-from .files import write_atomic
 from .exercises import lesson_examples, template_context
 from .figures.cache import FigureCache
-from .figures.gallery import entries_from_dir, write_figure_files, write_gallery
+from .faults import fault
+from .figures.gallery import entries_from_notes, write_figure_files, write_gallery
 from .html import to_html
 from .notebook import notebook_bytes, to_notebook
 from .source import read_lesson
+from .staging import Transaction, check_out_dir
 from .transform import transform
 from .vendor import ensure_assets
 
@@ -59,9 +61,10 @@ def find_lessons(slides_dir: Path, names: list[str]) -> list[Path]:
 Report = Callable[[Path, float], None]
 
 
-def build_lesson(source: Path, options: Options, report: Report) -> list[Path]:
+def build_lesson(source: Path, options: Options, report: Report, tx: Transaction) -> list[Path]:
     started = time.perf_counter()
     lesson = read_lesson(source)
+    fault("lesson")
     examples = lesson_examples(lesson)
     context = template_context(lesson, examples)
     cache = FigureCache(options.out / ".cache" / "figures")
@@ -80,26 +83,26 @@ def build_lesson(source: Path, options: Options, report: Report) -> list[Path]:
 
     written: list[Path] = []
     if options.cards and anki.has_cards(lesson.name, options.cards_dir):
-        # The deck writes its own file atomically; it runs before the slides are
-        # replaced so a bad card source leaves every earlier output untouched.
+        # The deck writes its own file, into the transaction's staging folder.
         t = time.perf_counter()
         apkg = options.out / "cards" / f"{lesson.name}.apkg"
+        fault("deck")
         deck_report = anki.build_deck(
-            lesson.name, lesson.title, options.cards_dir, apkg, options.seed, options.out / ".cache" / "figures"
+            lesson.name, lesson.title, options.cards_dir, tx.staged(apkg), options.seed, options.out / ".cache" / "figures", replaces=apkg
         )
         report(apkg, time.perf_counter() - t)
         for warning in deck_report.warnings:
-            print(f"warning: {apkg}: {warning}", file=sys.stderr)
+            print(f"warning: {warning}", file=sys.stderr)  # the warning names the package
         written.append(apkg)
 
     t = time.perf_counter()
     unique = list({(f.name, f.key): f for f in deck.figures}.values())
-    figure_files = write_figure_files(unique, options.out / "figures" / lesson.name)
+    figure_files = write_figure_files(unique, options.out / "figures" / lesson.name, tx.write, tx.remove)
     for path in figure_files:
         report(path, (time.perf_counter() - t) / max(len(figure_files), 1))
     written += figure_files
     for path, data, seconds in outputs:
-        write_atomic(path, data)
+        tx.write(path, data)
         report(path, seconds)
         written.append(path)
     return written
@@ -107,12 +110,14 @@ def build_lesson(source: Path, options: Options, report: Report) -> list[Path]:
 
 def build(names: list[str], options: Options, report: Report) -> list[Path]:
     sources = find_lessons(options.slides_dir, names)
+    check_out_dir(options.out, [options.slides_dir, options.cards_dir])
     written: list[Path] = []
-    for source in sources:
-        written += build_lesson(source, options, report)
-    t = time.perf_counter()
-    # The gallery lists every lesson's figures found under OUT/figures, built now or before.
-    gallery = options.out / "figures" / "index.html"
-    write_gallery(entries_from_dir(options.out / "figures"), gallery)
-    report(gallery, time.perf_counter() - t)
+    with Transaction(options.out) as tx:
+        for source in sources:
+            written += build_lesson(source, options, report, tx)
+        t = time.perf_counter()
+        # The gallery lists every lesson's figures under OUT/figures, built now or before.
+        gallery = options.out / "figures" / "index.html"
+        write_gallery(entries_from_notes(tx.glob("figures/*/*.json"), tx.read, tx.exists), gallery, write=tx.write)
+        report(gallery, time.perf_counter() - t)
     return written + [gallery]

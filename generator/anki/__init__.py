@@ -103,6 +103,7 @@ def build_deck(
     out_path: Path,
     seed: int,
     cache_dir: Path | None = None,
+    replaces: Path | None = None,
 ) -> DeckReport:
     """Read ``cards_dir/<lesson>.*``, draw practice from ``seed``, write ``out_path`` atomically.
 
@@ -114,11 +115,18 @@ def build_deck(
     sources = read_sources(lesson, Path(cards_dir))
     notes: list[NoteSpec] = flashcard_notes(lesson, sources.flashcards)
     notes += practice_notes(lesson, sources.practice, seed, cache_dir)
-    return write_notes(lesson, title, notes, Path(out_path), seed)
+    return write_notes(lesson, title, notes, Path(out_path), seed, replaces=replaces)
 
 
-def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, seed: int, mtime: int | None = None) -> DeckReport:
-    """Place ``notes`` in the lesson's decks and write the package (also used by the benchmark)."""
+def write_notes(
+    lesson: str, title: str, notes: list[NoteSpec], out_path: Path, seed: int, mtime: int | None = None, replaces: Path | None = None
+) -> DeckReport:
+    """Place ``notes`` in the lesson's decks and write the package (also used by the benchmark).
+
+    ``replaces``: the package this one will replace when ``out_path`` is a staged
+    copy (the default is ``out_path`` itself); its notes' mtime decides the warning.
+    """
+    replaces = Path(replaces) if replaces is not None else out_path
     media: dict[str, MediaSource] = {}
     for spec in notes:
         for name, source in spec.media.items():
@@ -128,13 +136,13 @@ def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, 
                 raise ValueError(f"two different media files are both named {name!r}")
     decks = assemble(lesson, title, notes)
     stamp = build_mtime() if mtime is None else mtime
-    previous = previous_note_mtime(out_path)
-    old_digest = _file_digest(out_path) if previous is not None and previous >= stamp else None
+    previous = previous_note_mtime(replaces)
+    old_digest = _file_digest(replaces) if previous is not None and previous >= stamp else None
     size = write_apkg(out_path, decks, media, stamp)
     warnings = []
     if old_digest is not None and old_digest != _file_digest(out_path):
         warnings.append(
-            f"{out_path}: notes carry modification time {stamp}, not later than the previous build's {previous}; "
+            f"{replaces}: notes carry modification time {stamp}, not later than the previous build's {previous}; "
             "learners who imported that build will not get the changes (raise SOURCE_DATE_EPOCH or unset it)"
         )
     counts = Counter(spec.note_type.full_name for spec in notes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
@@ -53,14 +53,20 @@ class GalleryEntry:
         return cls(rendered.name, dict(rendered.params), rendered.key, Path(svg), Path(png) if png else None, group, alt)
 
 
-def write_figure_files(rendered_list: Iterable[Rendered], out_dir: Path) -> list[Path]:
+def write_figure_files(
+    rendered_list: Iterable[Rendered],
+    out_dir: Path,
+    write: Callable[[Path, bytes], None] = write_atomic,
+    remove: Callable[[Path], None] = Path.unlink,
+) -> list[Path]:
     """Write every figure's SVG, PNG and JSON note into ``out_dir`` (atomically, file
     by file) and delete figure files there that are not in ``rendered_list``.
 
+    ``write`` and ``remove`` default to doing it now; a build passes its
+    transaction's, so the changes happen with the build's other outputs.
     Returns the paths written, three per figure, in order.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     keep: set[str] = set()
     for order, r in enumerate(rendered_list):
@@ -71,25 +77,32 @@ def write_figure_files(rendered_list: Iterable[Rendered], out_dir: Path) -> list
             path = out_dir / f"{r.stem}{suffix}"
             # Same key, same bytes: skip the write so file times show what changed.
             if not (path.is_file() and path.read_bytes() == data):
-                write_atomic(path, data)
+                write(path, data)
             written.append(path)
-    for stale in sorted(out_dir.iterdir()):
+    for stale in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
         m = _FILE.match(stale.name)
         if m and m.group("name") in FIGURES and f"{m.group('name')}-{m.group('key')}" not in keep:
-            stale.unlink()
+            remove(stale)
     return written
 
 
 def entries_from_dir(root: Path) -> list[GalleryEntry]:
     """Gallery entries for every figure note under ``root`` (one folder per lesson)."""
+    return entries_from_notes(sorted(Path(root).glob("*/*.json")))
+
+
+def entries_from_notes(
+    notes: Iterable[Path], read: Callable[[Path], bytes] = Path.read_bytes, exists: Callable[[Path], bool] = Path.is_file
+) -> list[GalleryEntry]:
+    """Gallery entries for these figure notes; ``read`` and ``exists`` may show a build's staged files."""
     found: list[tuple[str, int, GalleryEntry]] = []
-    for note in sorted(Path(root).glob("*/*.json")):
+    for note in notes:
         if not _FILE.match(note.name):
             continue
-        meta = json.loads(note.read_text(encoding="utf-8"))
+        meta = json.loads(read(note).decode("utf-8"))
         svg, png = note.with_suffix(".svg"), note.with_suffix(".png")
-        if svg.is_file():
-            entry = GalleryEntry(meta["name"], meta["params"], meta["key"], svg, png if png.is_file() else None, note.parent.name)
+        if exists(svg):
+            entry = GalleryEntry(meta["name"], meta["params"], meta["key"], svg, png if exists(png) else None, note.parent.name)
             found.append((note.parent.name, int(meta.get("order", 0)), entry))
     return [entry for _, _, entry in sorted(found, key=lambda f: (f[0], f[1]))]
 
@@ -131,8 +144,10 @@ def render_gallery(entries: Sequence[GalleryItem], path: Path, title: str = "Fig
     return template.render(title=title, entries=items, groups=list(groups.items()))
 
 
-def write_gallery(entries: Sequence[GalleryItem], path: Path, title: str = "Figures") -> Path:
+def write_gallery(
+    entries: Sequence[GalleryItem], path: Path, title: str = "Figures", write: Callable[[Path, bytes], None] = write_atomic
+) -> Path:
     """Write the gallery page; links to the figure files are relative to ``path``."""
     path = Path(path)
-    write_atomic(path, render_gallery(entries, path, title).encode("utf-8"))
+    write(path, render_gallery(entries, path, title).encode("utf-8"))
     return path
