@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from .errors import BuildError
+from .faults import fault
 
 SEED_LIMIT = 2**31 - 1
 
@@ -89,6 +90,7 @@ def _main(argv: list[str]) -> int:
 
         return practice_main(argv[1:])
 
+    fault("imports")  # test hook (faults.py): Ctrl-C while the heavy modules load
     from .anki.package import build_mtime
     from .build import Options, build
 

@@ -26,6 +26,8 @@ from .errors import BuildError
 from .model import DeckCell, Lesson
 from .textfile import read_source
 
+MAX_CELLS = 2_000  # slides, fragments and notes of one lesson; a 90-minute lesson has ~200
+
 SINGLE_MARKERS = {"slide": "slide", "subslide": "subslide", "fragment": "fragment", "continue": "-"}
 BLOCK_MARKERS = {"notes": "notes", "skip": "skip"}
 KNOWN = sorted([*SINGLE_MARKERS, *BLOCK_MARKERS])
@@ -193,6 +195,31 @@ def check_front_matter(header: list[str], path: Path) -> None:
         raise BuildError(f"front matter must be a mapping (key: value lines), not {type(data).__name__}", path, 2)
 
 
+_FENCE_RUN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def check_fences(lines: list[str], start: int, path: Path) -> None:
+    """Every ``` (or ~~~) fence must close: jupytext would otherwise read the rest of
+    the lesson as one code cell, notes markers and all. A fence closes with a run
+    of the same character at least as long, as in CommonMark."""
+    opened: tuple[str, int] | None = None
+    for number, text in enumerate(lines[start:], start=start + 1):
+        m = _FENCE_RUN.match(text)
+        if m is None:
+            continue
+        run, info = m.group(1), text[m.end():].strip()
+        if opened is None:
+            opened = (run, number)
+        elif run[0] == opened[0][0] and len(run) >= len(opened[0]) and not info:
+            opened = None
+        elif info:
+            # "```python" cannot close a fence, and lessons open every fence with a
+            # language: the fence still open is the one the author forgot to close.
+            raise BuildError(f"code fence {opened[0]} is not closed before the fence at line {number}", path, opened[1])
+    if opened is not None:
+        raise BuildError(f"code fence {opened[0]} is never closed (add a closing {opened[0]} line)", path, opened[1])
+
+
 def read_lesson(path: str | Path) -> Lesson:
     """Parse one lesson source. Raises :class:`BuildError` naming file and line."""
     path = Path(path)
@@ -201,6 +228,7 @@ def read_lesson(path: str | Path) -> Lesson:
     header_end = _front_matter_end(lines)
     if header_end:
         check_front_matter(lines[1 : header_end - 1], path)
+    check_fences(lines, header_end, path)
     try:
         notebook = jupytext.reads(text, fmt="md")
     except Exception as exc:  # jupytext raises many types; the user needs one line
@@ -223,6 +251,8 @@ def read_lesson(path: str | Path) -> Lesson:
         else:  # raw cells carry no slide content
             continue
     cells = splitter.finish()
+    if len(cells) > MAX_CELLS:
+        raise BuildError(f"lesson has over {MAX_CELLS:,} cells; split it into lessons", path, cells[MAX_CELLS].line)
     if not cells:
         raise BuildError("lesson has no slides", path, header_end + 1)
 

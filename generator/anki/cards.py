@@ -47,6 +47,7 @@ TAG = re.compile(r"[a-z0-9][a-z0-9_-]*(::[a-z0-9][a-z0-9_-]*)*\Z")
 
 _HEADER = re.compile(r"==\s*(.*?)\s*\Z")
 _FIELD = re.compile(r"([A-Za-z][\w-]*)\s*:\s*(.*)\Z")
+MAX_FIELD = 20_000  # characters in one field; a card is read in seconds, this is a paste
 MAX_CLOZE = 500  # cloze numbers per note; a real card uses a handful
 _CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 
@@ -168,6 +169,8 @@ def _finish(path: Path, draft: _Draft) -> Flashcard:
                 tags.append(tag)
     texts = {name: "\n".join(parts) for name, parts in draft.fields.items() if name != "tags"}
     for name, value in texts.items():
+        if len(value) > MAX_FIELD:
+            raise BuildError(f"card {draft.key!r}: field {name!r} is {len(value):,} characters (at most {MAX_FIELD:,})", path, draft.field_lines[name])
         check_braces(value, cloze=(name == "cloze"), path=path, line=draft.field_lines[name], where=f"card {draft.key!r}")
     return Flashcard(draft.key, kind, texts, tuple(tags), path, draft.line, dict(draft.field_lines))
 
