@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"python build.py: error: {exc}", 2)
     except BuildError as exc:
         return _fail(str(exc), 1)
-    except KeyboardInterrupt:
-        return _fail("interrupted; earlier outputs are unchanged", 130)
+    except KeyboardInterrupt as exc:
+        return _fail(str(exc) or "interrupted; earlier outputs are unchanged", 130)
     except OSError as exc:  # I/O on the out dir or the caches: read-only, full, missing, ...
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail(f"{where}{exc.strerror or exc}", 1)

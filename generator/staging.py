@@ -183,17 +183,23 @@ class Transaction:
         except OSError as exc:
             shutil.rmtree(self.staging, ignore_errors=True)
             raise BuildError(f"cannot write: {exc.strerror or exc}", self.staging / JOURNAL) from None
-        fault("commit")
-        for number, entry in enumerate(entries, start=1):
-            target = self.out / entry["path"]
-            if entry["op"] == "put":
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.staging / entry["path"], target)
-            else:
-                target.unlink(missing_ok=True)
-            fault(f"move:{number}")
-        _fsync_dir(self.out)
-        fault("moved")
+        try:
+            fault("commit")
+            for number, entry in enumerate(entries, start=1):
+                target = self.out / entry["path"]
+                if entry["op"] == "put":
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(self.staging / entry["path"], target)
+                else:
+                    target.unlink(missing_ok=True)
+                fault(f"move:{number}")
+            _fsync_dir(self.out)
+            fault("moved")
+        except KeyboardInterrupt:
+            # Past the commit point the build is done but for a few renames: finish
+            # them, so Ctrl-C never leaves a mix of old and new outputs.
+            recover(self.out)
+            raise KeyboardInterrupt("interrupted while outputs were moved into place; they are all from this build") from None
         shutil.rmtree(self.staging)
 
 

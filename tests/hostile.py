@@ -81,6 +81,25 @@ def run_process(argv: list[str], env: dict[str, str] | None = None, cwd: Path = 
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def run_forked(argv: list[str], env: dict[str, str] | None = None) -> int:
+    """Run the build in a forked child (a real process that a signal can kill, without
+    paying for a fresh interpreter); returns its exit code (-9 when SIGKILLed)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        status = 99
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            status = run_inprocess(argv, env).status
+        finally:
+            os._exit(status)
+    _, code = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(code)
+
+
 def leftovers(out: Path) -> list[str]:
     """Temp files and staging folders that a finished build must not leave."""
     return sorted(

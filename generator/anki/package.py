@@ -104,6 +104,12 @@ def _entry(name: str, mtime: int) -> zipfile.ZipInfo:
     return info
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
 def write_apkg(out_path: Path, decks: Sequence[genanki.Deck], media: Mapping[str, bytes | Path], mtime: int) -> int:
     """Write the package atomically; return its size in bytes.
 
@@ -129,7 +135,7 @@ def write_apkg(out_path: Path, decks: Sequence[genanki.Deck], media: Mapping[str
                 info.compress_type = zipfile.ZIP_STORED
                 source = media[name]
                 archive.writestr(info, source.read_bytes() if isinstance(source, Path) else source)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a package is shared like any output
         os.replace(tmp, out_path)
     except BaseException:
         tmp.unlink(missing_ok=True)
