@@ -78,9 +78,12 @@ def _fail(message: str, status: int) -> int:
 
 
 def _save_traceback() -> str:
-    fd, path = tempfile.mkstemp(prefix="seqvision-crash-", suffix=".txt")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        traceback.print_exc(file=handle)
+    try:
+        fd, path = tempfile.mkstemp(prefix="seqvision-crash-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            traceback.print_exc(file=handle)
+    except OSError as exc:
+        return f"nowhere: {exc.strerror}"
     return path
 
 

@@ -5,6 +5,7 @@ the build sends itself SIGINT, as Ctrl-C does), ``KILL`` (SIGKILL: no cleanup
 runs at all) or ``ENOSPC`` / ``EROFS`` / ``EACCES`` (the write call at that
 point raises that OSError). Points are named where :func:`fault` is called:
 
+* ``imports`` (the command line is read, the pipeline not yet imported);
 * ``lesson`` (a lesson source was read), ``deck`` (the package is written to staging);
 * ``write:<n>`` (before the n-th staged file is written, from 1);
 * ``commit`` (the journal is on disk, nothing moved yet);
@@ -32,7 +33,10 @@ def fault(point: str) -> None:
     spec = os.environ.get(VARIABLE)
     if not spec:
         return
-    where, _, what = spec.rpartition(":") if spec.rsplit(":", 1)[-1].isupper() else (spec, "", "INT")
+    # "move:3" is a point; "move:3:KILL" a point and what to do there.
+    where, _, what = spec.rpartition(":")
+    if not what.isupper():
+        where, what = spec, "INT"
     if where != point:
         return
     if what in ("INT", "KILL"):

@@ -24,7 +24,7 @@ import time
 from typing import Any, Callable
 
 import jinja2
-from jinja2.runtime import LoopContext, Macro
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 

@@ -331,3 +331,20 @@ def test_out_dot_in_a_fresh_folder_builds_twice(tmp_path, monkeypatch):
 def test_corpus_size():
     """The issue asks for at least 60 bad inputs."""
     assert len(CASES) + len(OUT_CASES) >= 60
+
+
+def test_a_bug_of_ours_is_one_line_and_a_saved_traceback(tmp_path, monkeypatch):
+    import generator.build
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(generator.build, "build", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    run = run_inprocess(build_args(copy_sources(tmp_path / "src"), tmp_path / "out"))
+    assert run.status == 1 and len(run.lines) == 1 and "Traceback" not in run.stderr
+    saved = re.search(r"internal error: RuntimeError: a bug \(traceback saved in (\S+)\)$", run.lines[0])
+    assert saved, run.lines[0]
+    crash = Path(saved.group(1))
+    assert crash.parent == tmp_path and "Traceback" in crash.read_text() and "RuntimeError: a bug" in crash.read_text()
