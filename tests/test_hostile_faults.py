@@ -274,3 +274,14 @@ def test_vendor_pins_match_the_tarballs_npm_publishes(tmp_path):
             for (pkg, inner), digest in vendor.SHA256.items():
                 if pkg == package:
                     assert hashlib.sha256(archive.extractfile(f"package/{inner}").read()).hexdigest() == digest
+
+
+def test_apkg_warning_names_its_path_once(states, tmp_path):
+    """New numbers under the same SOURCE_DATE_EPOCH: one warning line, the package named once."""
+    old_work, new_work, old_out, old, new, points = states
+    out = fresh_copy(old_out, tmp_path)
+    run = run_inprocess(build_args(old_work, out, "--no-html", seed=NEW_SEED))  # the old epoch again
+    assert run.status == 0, run.stderr
+    (line,) = run.lines
+    apkg = str(out / "cards" / f"{LESSON}.apkg")
+    assert line.startswith(f"warning: {apkg}: ") and line.count(apkg) == 1 and ".staging" not in line
