@@ -33,6 +33,7 @@ from .faults import fault
 STAGING = ".staging"
 JOURNAL = "journal.json"
 LOCK = ".lock"
+OUTPUT_FOLDERS = ("slides", "cards", "figures", ".cache")
 # What files.write_atomic and the apkg writer leave when killed mid-write: ".<name>.<random>.tmp".
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
@@ -76,10 +77,12 @@ def recover(out_dir: Path) -> None:
                 target.unlink(missing_ok=True)
     if staging.exists():
         shutil.rmtree(staging)
-    for folder, _, names in os.walk(out_dir):
-        for name in names:
-            if _TEMP.match(name):
-                (Path(folder) / name).unlink(missing_ok=True)
+    # Only the folders a build writes: --out may name a folder that holds other things.
+    for top in OUTPUT_FOLDERS:
+        for folder, _, names in os.walk(out_dir / top):
+            for name in names:
+                if _TEMP.match(name):
+                    (Path(folder) / name).unlink(missing_ok=True)
 
 
 class Transaction:

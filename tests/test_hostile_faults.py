@@ -90,6 +90,14 @@ def rebuild_gives_new(new_work: Path, out: Path, new: dict[str, str]) -> None:
     assert leftovers(out) == []
 
 
+def rebuild_gives_new_except(new_work: Path, out: Path, new: dict[str, str], foreign: set[str]) -> None:
+    """As rebuild_gives_new, with files that are not the build's left where they are."""
+    done = run_inprocess(build_args(new_work, out, "--no-html", seed=NEW_SEED), env=NEW_ENV)
+    assert done.status == 0, done.stderr
+    assert {k: v for k, v in snapshot(out).items() if k not in foreign} == new
+    assert [p for p in leftovers(out) if p not in foreign] == []
+
+
 def test_sigint_at_every_point(states, tmp_path):
     """Ctrl-C (a real SIGINT, delivered in this process) at each point: one line, exit 130,
     outputs all old (before the commit point) or all new (after it), nothing left behind."""
@@ -136,8 +144,9 @@ def test_stale_leftovers_are_removed(states, tmp_path):
     (out / ".cache" / "figures" / ".rnn-0123.png.zzzzzzzz.tmp").write_bytes(b"half")
     (out / ".staging" / "slides").mkdir(parents=True)
     (out / ".staging" / "slides" / f"{LESSON}.ipynb").write_bytes(b"never committed")
-    rebuild_gives_new(new_work, out, new)
-    assert not list(out.rglob("*.tmp"))
+    (out / ".notes.a1b2c3d4.tmp").write_bytes(b"someone else's file, beside the outputs")
+    rebuild_gives_new_except(new_work, out, new, {".notes.a1b2c3d4.tmp"})
+    assert [p.name for p in out.rglob("*.tmp")] == [".notes.a1b2c3d4.tmp"]
 
 
 def test_a_committed_journal_is_finished(states, tmp_path):
