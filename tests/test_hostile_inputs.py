@@ -104,6 +104,50 @@ def second_lesson(work: Path, spoil: Callable[[str], str], needle: str) -> Where
     return "slides/08-later.md", line_of(work, "slides/08-later.md", needle)
 
 
+def whole_file(work: Path, rel: str, content: str, line: int | None) -> Where:
+    (work / rel).write_text(content, encoding="utf-8")
+    return rel, line
+
+
+def whole_lesson(work: Path, content: str, line: int | None) -> Where:
+    return whole_file(work, LESSON_MD, content, line)
+
+
+def append(work: Path, rel: str, added: str, needle: str) -> Where:
+    """Append ``added``; the message must name the last line holding ``needle``."""
+    (work / rel).write_text(text(work, rel) + added, encoding="utf-8")
+    lines = text(work, rel).split("\n")
+    return rel, max(n for n, line in enumerate(lines, start=1) if needle in line)
+
+
+def lesson_is_a_folder(work: Path) -> Where:
+    (work / LESSON_MD).unlink()
+    (work / LESSON_MD).mkdir()
+    return LESSON_MD, None
+
+
+def bom_and_lesson_5(work: Path) -> Where:
+    """A BOM used to hide the front matter, and the error blamed a line far below."""
+    rel, line = replace_on(work, LESSON_MD, "  lesson:", "lesson:", "lesson: 5\n  xlesson:")
+    raw(work, LESSON_MD, codecs.BOM_UTF8 + (work / LESSON_MD).read_bytes())
+    return rel, line
+
+
+def alias_bomb(work: Path) -> Where:
+    """Nine levels of nine aliases each: 9**9 items once expanded."""
+    levels = ["bomb:", "  a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(8):
+        previous, name = chr(97 + i), chr(98 + i)
+        levels.append(f"  {name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    insert(work, LESSON_MD, 2, "\n".join(levels))
+    return LESSON_MD, 3  # the first anchor
+
+
+def worked_seed(work: Path, value: str) -> Where:
+    replace_on(work, LESSON_MD, "      seed:", "9705", value)
+    return LESSON_MD, line_of(work, LESSON_MD, "worked_example:")
+
+
 @dataclass
 class Case:
     id: str
@@ -113,7 +157,6 @@ class Case:
     args: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     process: bool = False  # run as its own process (could hang, or needs a fresh interpreter)
-    check_line: bool = True  # False where the line is ours to find but not stable enough to pin (none today)
 
 
 def nothing(work: Path) -> Where:
@@ -151,48 +194,45 @@ CASES: list[Case] = [
     Case("lesson-latin1-title", lambda w: with_byte(w, LESSON_MD, "# Sequence tools for vision", b"\xfc"), r"byte 0xFC"),
     Case("lesson-nul-byte", lambda w: with_byte(w, LESSON_MD, "Two tools for data", b"\x00"), r"NUL byte at byte offset"),
     Case("lesson-fifo", lambda w: fifo(w, LESSON_MD), r"not a regular file", process=True),
-    Case("lesson-folder", lambda w: (shutil.move(w / LESSON_MD, w / "x"), (w / LESSON_MD).mkdir(), (LESSON_MD, None))[-1], r"not a regular file"),
-    Case("lesson-too-big", lambda w: ((w / LESSON_MD).write_text(text(w, LESSON_MD) + "x" * 4_100_000), (LESSON_MD, None))[-1], r"limit is"),
+    Case("lesson-folder", lesson_is_a_folder, r"not a regular file"),
+    Case("lesson-too-big", lambda w: (append(w, LESSON_MD, "x" * 4_100_000, "xxx")[0], None), r"limit is"),
     Case(
         "bom-then-bad-front-matter",
-        lambda w: (replace_on(w, LESSON_MD, "  lesson:", "lesson:", "lesson: 5\n  xlesson:"),
-                   raw(w, LESSON_MD, codecs.BOM_UTF8 + (w / LESSON_MD).read_bytes()),
-                   (LESSON_MD, line_of(w, LESSON_MD, "  lesson: 5")))[-1],
+        bom_and_lesson_5,
         r"must be a mapping",
     ),
     # --- front matter ------------------------------------------------------------------
     Case("front-lesson-5", lambda w: replace_on(w, LESSON_MD, "  lesson:", "lesson:", "lesson: 5\n  xlesson:"), r"'lesson' in the front matter must be a mapping"),
     Case("front-lesson-list", lambda w: replace_on(w, LESSON_MD, "  lesson:", "lesson:", "lesson: [1, 2]\n  xlesson:"), r"must be a mapping, not list"),
-    Case("front-top-level-list", lambda w: (raw(w, LESSON_MD, b"---\n- a\n- b\n---\n\n# T\n\ntext\n"), (LESSON_MD, 2))[-1], r"front matter must be a mapping"),
+    Case("front-top-level-list", lambda w: whole_lesson(w, "---\n- a\n- b\n---\n\n# T\n\ntext\n", 2), r"front matter must be a mapping"),
     Case(
         "front-alias-bomb",
-        lambda w: insert(w, LESSON_MD, 2, "\n".join(
-            ["bomb:", "  a: &a [x, x, x, x, x, x, x, x, x]"] + [f"  {chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]" for i in range(8)]
-        )) and (LESSON_MD, 3),
+        alias_bomb,
         r"anchor or alias",
     ),
     Case("front-bad-yaml", lambda w: replace_on(w, LESSON_MD, "    track:", "track: 16", 'track: 16: x'), r"front matter is not valid YAML"),
-    Case("front-seed-not-int", lambda w: (replace_on(w, LESSON_MD, "      seed:", "9705", '"abc"'), (LESSON_MD, line_of(w, LESSON_MD, "worked_example:")))[-1], r"worked_example"),
-    Case("front-seed-huge", lambda w: (replace_on(w, LESSON_MD, "      seed:", "9705", "9" * 30), (LESSON_MD, line_of(w, LESSON_MD, "worked_example:")))[-1], r"worked_example"),
+    Case("front-seed-not-int", lambda w: worked_seed(w, '"abc"'), r"worked_example"),
+    Case("front-seed-huge", lambda w: worked_seed(w, "9" * 30), r"worked_example"),
     # --- lesson structure ----------------------------------------------------------------
     Case("fence-unclosed", lambda w: after_title(w, "```python\nprint('never closed')"), r"code fence ``` is not closed before the fence at line \d+"),
-    Case("fence-unclosed-at-end", lambda w: ((w / LESSON_MD).write_text(text(w, LESSON_MD) + "\n```\nlast"), (LESSON_MD, len(text(w, LESSON_MD).split("\n")) - 1))[-1], r"never closed"),
+    Case("fence-unclosed-at-end", lambda w: append(w, LESSON_MD, "\n```\nlast", "```"), r"never closed"),
     Case("fence-shorter-close", lambda w: after_title(w, "````\nfour open, three close\n```"), r"code fence ```` is not closed"),
     Case(
         "template-output-size",  # found while streaming, outside any template line: the cell's first line is named
-        lambda w: (after_title(w, "{% for i in range(10000) %}{{ 'x' * 200 }}{% endfor %}"), (LESSON_MD, line_of(w, LESSON_MD, "# Sequence tools for vision")))[-1],
+        lambda w: (LESSON_MD, after_title(w, "{% for i in range(10000) %}{{ 'x' * 200 }}{% endfor %}")[1] - 2),
         r"output goes past",
     ),
     Case("fence-tilde-unclosed", lambda w: after_title(w, "~~~\nnever closed"), r"code fence ~~~ is not closed"),
     Case("marker-unknown", lambda w: after_title(w, "<!-- slid -->"), r"unknown marker"),
     Case("marker-malformed", lambda w: after_title(w, "<!-- notes"), r"malformed marker"),
     Case("marker-close-unopened", lambda w: after_title(w, "<!-- /skip -->"), r"without an open"),
-    Case("notes-never-closed", lambda w: (lambda r: ((w / LESSON_MD).write_text(text(w, LESSON_MD) + "\n<!-- notes -->\nforgot to close\n"), (LESSON_MD, line_of(w, LESSON_MD, "forgot to close") - 1))[-1])(None), r"never closed"),
-    Case("marker-nothing-after", lambda w: ((w / LESSON_MD).write_text(text(w, LESSON_MD).rstrip("\n") + "\n\n<!-- fragment -->\n"), (LESSON_MD, len(text(w, LESSON_MD).rstrip("\n").split("\n"))))[-1], r"nothing after it"),
-    Case("no-slides", lambda w: (raw(w, LESSON_MD, b"---\njupyter:\n  lesson:\n    title: T\n---\n\n"), (LESSON_MD, 6))[-1], r"no slides"),
+    Case("notes-never-closed", lambda w: append(w, LESSON_MD, "\n<!-- notes -->\nforgot to close\n", "<!-- notes -->"), r"never closed"),
+    Case("marker-nothing-after", lambda w: append(w, LESSON_MD, "\n<!-- fragment -->\n", "<!-- fragment -->"), r"nothing after it"),
+    Case("no-slides", lambda w: whole_lesson(w, "---\njupyter:\n  lesson:\n    title: T\n---\n\n", 6), r"no slides"),
     Case(
         "too-many-cells",
-        lambda w: ((w / LESSON_MD).write_text("# T\n\n" + "".join(f"## S{i}\n\nx\n\n" for i in range(2100))), (LESSON_MD, 3 + 4 * 1999))[-1],  # cell 2,001: title, then "## S1999"
+        # Cell 2,001 is "## S1999" (the title is cell 1); each "## S<i>" block is 4 lines from line 3.
+        lambda w: whole_lesson(w, "# T\n\n" + "".join(f"## S{i}\n\nx\n\n" for i in range(2100)), 3 + 4 * 1999),
         r"over 2,000 cells",
     ),
     # --- figures -------------------------------------------------------------------------
@@ -216,7 +256,7 @@ CASES: list[Case] = [
     Case("cards-byte-e9", lambda w: with_byte(w, CARDS, "== three-places", b"\xe9"), r"byte 0xE9", args=("--no-html",)),
     Case("cards-utf16", lambda w: encoded(w, CARDS, "utf-16"), r"UTF-16", args=("--no-html",)),
     Case("cards-fifo", lambda w: fifo(w, CARDS), r"not a regular file", args=("--no-html",), process=True),
-    Case("cards-unknown-suffix", lambda w: ((w / f"cards/{LESSON}.cardz").write_text("x"), (f"cards/{LESSON}.cardz", None))[-1], r"unknown card source", args=("--no-html",)),
+    Case("cards-unknown-suffix", lambda w: whole_file(w, f"cards/{LESSON}.cardz", "x", None), r"unknown card source", args=("--no-html",)),
     # --- practice settings ---------------------------------------------------------------
     Case("settings-array-of-tables", lambda w: (replace_on(w, SETTINGS, "[attention]", "[attention]", "[[attention]]")), r"must be a table", args=("--no-html",)),
     Case("settings-variants-20000", lambda w: settings(w, "# c\n[attention]\nvariants = 20000\n", "variants"), r"variants must be between", args=("--no-html",)),
