@@ -388,3 +388,14 @@ def test_a_bug_of_ours_is_one_line_and_a_saved_traceback(tmp_path, monkeypatch):
     assert saved, run.lines[0]
     crash = Path(saved.group(1))
     assert crash.parent == tmp_path and "Traceback" in crash.read_text() and "RuntimeError: a bug" in crash.read_text()
+
+
+def test_figure_syntax_in_code_is_shown_not_drawn(tmp_path):
+    """A lesson teaching the figure syntax: in a fence or an inline code span it stays text.
+    'nope' is no figure, so drawing it would fail the build."""
+    work = copy_sources(tmp_path / "src")
+    after_title(work, "Write `![alt](figure:nope?T=1)` for a figure, or:\n\n```markdown\n![An RNN](figure:nope?T=3)\n```\n")
+    run = run_inprocess(build_args(work, tmp_path / "out", "--no-html", "--no-cards"))
+    assert run.status == 0, run.stderr
+    notebook = (tmp_path / "out" / "slides" / f"{LESSON}.ipynb").read_text(encoding="utf-8")
+    assert "`![alt](figure:nope?T=1)`" in notebook and "![An RNN](figure:nope?T=3)" in notebook
