@@ -35,7 +35,7 @@ KNOWN = sorted([*SINGLE_MARKERS, *BLOCK_MARKERS])
 _MARKER = re.compile(r"^\s*<!--\s*(/?)([A-Za-z][\w-]*)\s*-->\s*$")
 _OPENS_LIKE_MARKER = re.compile(r"^\s*<!--\s*/?([A-Za-z][\w-]*)\s*(?!.*-->)")
 _HEADING = re.compile(r"^(#{1,3})\s+\S")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 @dataclass
@@ -54,7 +54,7 @@ class _Splitter:
         self.current: _Chunk | None = None
         self.pending: tuple[str, int] | None = None  # type forced on the next chunk, and its line
         self.block: tuple[str, int] | None = None  # open notes/skip block and its line
-        self.in_fence = False
+        self.fence = ""  # the run that opened the current ``` block ("" outside one)
         self.fence_line = 0  # where the open ``` fence started, for the unclosed-fence error
 
     def error(self, line: int, message: str) -> BuildError:
@@ -78,12 +78,14 @@ class _Splitter:
         return kind
 
     def markdown_line(self, text: str, line: int) -> None:
-        if _FENCE.match(text):
-            self.in_fence = not self.in_fence
-            self.fence_line = line
-        elif not self.in_fence and self.marker(text, line):
+        fence = _FENCE.match(text)
+        if fence and not self.fence:
+            self.fence, self.fence_line = fence.group(1), line
+        elif fence and _closes(self.fence, fence.group(1), text[fence.end():]):
+            self.fence = ""
+        elif not self.fence and self.marker(text, line):
             return
-        if self.block is None and not self.in_fence and _HEADING.match(text):
+        if self.block is None and not self.fence and _HEADING.match(text):
             level = len(_HEADING.match(text).group(1))
             self.pending = None
             self.open("subslide" if level == 3 else "slide", line)
@@ -124,7 +126,7 @@ class _Splitter:
 
     def end_markdown(self) -> None:
         """A fence left open would swallow the rest of the cell, notes markers and all."""
-        if self.in_fence:
+        if self.fence:
             raise self.error(self.fence_line, "code fence is never closed (add a closing ``` line)")
         self.close()
 
@@ -133,7 +135,7 @@ class _Splitter:
             kind, opened = self.block
             raise self.error(opened, f"{kind} block is not closed before the code cell at line {line}")
         self.close()
-        self.in_fence = False
+        self.fence = ""
         self.cells.append(DeckCell("code", source, self.take_pending(), line))
 
     def finish(self) -> list[DeckCell]:
@@ -195,6 +197,11 @@ def check_front_matter(header: list[str], path: Path) -> None:
         raise BuildError(f"front matter must be a mapping (key: value lines), not {type(data).__name__}", path, 2)
 
 
+def _closes(opened: str, run: str, rest: str) -> bool:
+    """Whether a fence line (``run`` then ``rest``) closes the block ``opened`` began (CommonMark)."""
+    return run[0] == opened[0] and len(run) >= len(opened) and not rest.strip()
+
+
 _FENCE_RUN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -210,11 +217,13 @@ def check_fences(lines: list[str], start: int, path: Path) -> None:
         run, info = m.group(1), text[m.end():].strip()
         if opened is None:
             opened = (run, number)
-        elif run[0] == opened[0][0] and len(run) >= len(opened[0]) and not info:
+        elif _closes(opened[0], run, info):
             opened = None
         elif info:
             # "```python" cannot close a fence, and lessons open every fence with a
             # language: the fence still open is the one the author forgot to close.
+            # (Nor can a lesson show "```python" inside a ```` block: jupytext would
+            # cut a code cell there anyway.)
             raise BuildError(f"code fence {opened[0]} is not closed before the fence at line {number}", path, opened[1])
     if opened is not None:
         raise BuildError(f"code fence {opened[0]} is never closed (add a closing {opened[0]} line)", path, opened[1])
