@@ -59,9 +59,15 @@ def write_files(out_dir: Path, files: Files, tx: Transaction | None = None) -> l
     done: list[Path] = []
     for rel, data in files.items():
         path = Path(out_dir) / rel
-        if data is None:
-            tx.remove(path) if tx else path.unlink(missing_ok=True)
-        elif not (path.is_file() and path.read_bytes() == data):
-            tx.write(path, data) if tx else write_atomic(path, data)
+        if data is None and tx:
+            tx.remove(path)
+        elif data is None:
+            path.unlink(missing_ok=True)
+        elif path.is_file() and path.read_bytes() == data:
+            pass
+        elif tx:
+            tx.write(path, data)
+        else:
+            write_atomic(path, data)
         done.append(path)
     return done

@@ -105,3 +105,36 @@ def test_the_real_lesson_still_renders_in_the_sandbox():
     text = "{{ worked_problem.query[0].tolist() }} {{ range(3)|list }} {{ head.top(worked) }} {{ '%.2f'|format(1.5) }}"
     out = render_bounded(env, env.from_string(text), context)
     assert out.startswith(str(problem.query[0].tolist())) and "[0, 1, 2]" in out and out.endswith("1.50")
+
+
+class _Listed:
+    """A class of ours with one method a template may call and one it may not."""
+
+    template_methods = frozenset({"shown"})
+
+    def shown(self) -> str:
+        return "read"
+
+    def hidden(self) -> str:
+        return "called"
+
+
+def test_only_methods_a_class_lists_are_callable():
+    """Lessons call QuerySteps.step through the head macros; any unlisted method is refused."""
+    from generator.sandbox import render_bounded
+    from generator.transform import _environment
+
+    env = _environment()
+    assert render_bounded(env, env.from_string("{{ x.shown() }}"), {"x": _Listed()}) == "read"
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        render_bounded(env, env.from_string("{{ x.hidden() }}"), {"x": _Listed()})
+    # The real view: step is listed, its dataclass fields are data.
+    from generator.exercises import lesson_examples, template_context
+    from generator.source import read_lesson
+
+    from conftest import ROOT
+
+    lesson = read_lesson(ROOT / LESSON_MD)
+    context = template_context(lesson, lesson_examples(lesson))
+    out = render_bounded(env, env.from_string("{{ worked.step('weights').title }}"), context)
+    assert out == "Softmax"
