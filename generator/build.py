@@ -1,8 +1,10 @@
 """The pipeline: source -> lesson model -> numbers and figures -> exporters -> files.
 
 Every exporter returns its files in memory; they are written together, in one
-call, only once every lesson has been exported, so a build that fails leaves
-the previous outputs as they were.
+call, only once every lesson has been exported: staged inside the out dir and
+moved into place only when the whole build succeeded (see staging.py), so a
+build that fails, is interrupted or is killed leaves the previous outputs as
+they were.
 """
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from .context import Context, Options
 from .errors import BuildError
 from .exercises import lesson_examples
 from .exporters import EXPORTERS
+from .faults import fault
 from .figures.cache import FigureCache
 from .files import write_files
 from .source import read_lesson
+from .staging import Transaction, check_out_dir
 
 __all__ = ["Options", "build", "find_lessons"]
 
@@ -46,24 +50,31 @@ Report = Callable[[Path, float], None]
 def build(names: list[str], options: Options, report: Report) -> list[Path]:
     """Export every chosen lesson with every exporter not skipped, then write it all."""
     exporters = [e for e in EXPORTERS if e.name not in options.skip]
-    cache = FigureCache(options.out / ".cache" / "figures")
+    sources = find_lessons(options.slides_dir, names)
+    check_out_dir(options.out, [options.slides_dir, options.cards_dir])
     files: dict[str, bytes | None] = {}
     seconds: dict[str, float] = {}
-    for source in find_lessons(options.slides_dir, names):
-        started = time.perf_counter()
-        lesson = read_lesson(source)
-        ctx = Context(lesson, cache, options.seed, options, lesson_examples(lesson))
-        for exporter in exporters:
-            export = exporter.export(ctx)
-            # The first exporter also pays for reading the lesson and drawing its figures.
-            _timed(export.files, time.perf_counter() - started, files, seconds)
-            for warning in export.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+    # Opened first: it finishes or undoes a killed build's moves before any
+    # exporter reads the previous outputs (the old package, the figure folders).
+    with Transaction(options.out) as tx:
+        cache = FigureCache(options.out / ".cache" / "figures")
+        for source in sources:
             started = time.perf_counter()
-    for exporter in exporters:
-        started = time.perf_counter()
-        _timed(exporter.finish(options.out, files), time.perf_counter() - started, files, seconds)
-    written = write_files(options.out, files)
+            lesson = read_lesson(source)
+            fault("lesson")
+            ctx = Context(lesson, cache, options.seed, options, lesson_examples(lesson))
+            for exporter in exporters:
+                fault(f"export:{exporter.name}")
+                export = exporter.export(ctx)
+                # The first exporter also pays for reading the lesson and drawing its figures.
+                _timed(export.files, time.perf_counter() - started, files, seconds)
+                for warning in export.warnings:
+                    print(f"warning: {warning}", file=sys.stderr)
+                started = time.perf_counter()
+        for exporter in exporters:
+            started = time.perf_counter()
+            _timed(exporter.finish(options.out, files), time.perf_counter() - started, files, seconds)
+        written = write_files(options.out, files, tx)
     for path, rel in zip(written, files):
         if files[rel] is not None:
             report(path, seconds[rel])

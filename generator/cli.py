@@ -2,18 +2,31 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
+import traceback
 from pathlib import Path
 
 from .errors import BuildError
 from .exporters import EXPORTERS
+from .faults import fault
 from .limits import SEED, fresh_seed
 from .stamp import build_mtime
 
 
+class UsageError(Exception):
+    """A bad command line: one line and exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print the whole usage first; one line is enough
+        raise UsageError(f"{message} (see --help)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python build.py",
         description=(
             "Build every lesson in slides/ (or the ones named): a RISE notebook and an offline "
@@ -37,23 +50,63 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run a build; every failure is one line on stderr (the error boundary).
+
+    Exit status: 0 built, 1 bad input or a failed build (nothing changed),
+    2 bad command line, 130 interrupted.
+    """
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        return _fail(f"python build.py: error: {exc}", 2)
+    except BuildError as exc:
+        return _fail(str(exc), 1)
+    except KeyboardInterrupt as exc:
+        return _fail(str(exc) or "interrupted; earlier outputs are unchanged", 130)
+    except OSError as exc:  # I/O on the out dir or the caches: read-only, full, missing, ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}", 1)
+    except MemoryError:
+        return _fail("out of memory; earlier outputs are unchanged", 1)
+    except Exception as exc:  # a bug of ours: keep the traceback, show one line
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (traceback saved in {_save_traceback()})", 1)
+
+
+def _fail(message: str, status: int) -> int:
+    lines = message.splitlines() or [""]
+    try:
+        print(lines[0], file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass  # stderr closed: the status still tells
+    return status
+
+
+def _save_traceback() -> str:
+    try:
+        fd, path = tempfile.mkstemp(prefix="seqvision-crash-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            traceback.print_exc(file=handle)
+    except OSError as exc:
+        return f"nowhere: {exc.strerror}"
+    return path
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["practice"]:
         from .practice.cli import main as practice_main
 
         return practice_main(argv[1:])
 
+    fault("imports")  # test hook (faults.py): Ctrl-C while the heavy modules load
     from .build import Options, build
 
     args = _parser().parse_args(argv)
     if args.seed is not None and not SEED[0] <= args.seed <= SEED[1]:
-        print(f"error: --seed must be from {SEED[0]} to {SEED[1]}, got {args.seed}", file=sys.stderr)
-        return 2
+        raise UsageError(f"--seed must be from {SEED[0]} to {SEED[1]}, got {args.seed}")
     try:
         mtime = build_mtime()  # a malformed SOURCE_DATE_EPOCH is a usage error, caught before any work
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
     seed = fresh_seed() if args.seed is None else args.seed
     if args.seed is None and not args.quiet:
         print(f"seed {seed} (drawn fresh; rebuild these numbers with --seed {seed})")
@@ -67,14 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path}  ({seconds:.2f} s)", flush=True)
 
     started = time.perf_counter()
-    try:
-        written = build(args.lessons, options, report)
-    except BuildError as exc:
-        print(str(exc).splitlines()[0], file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; earlier outputs are unchanged", file=sys.stderr)
-        return 130
+    written = build(args.lessons, options, report)
     if not args.quiet:
         print(f"built {len(written)} files in {time.perf_counter() - started:.1f} s (seed {seed})")
     return 0

@@ -24,6 +24,9 @@ import yaml
 
 from .errors import BuildError
 from .model import DeckCell, Lesson
+from .textfile import read_source
+
+MAX_CELLS = 2_000  # slides, fragments and notes of one lesson; a 90-minute lesson has ~200
 
 SINGLE_MARKERS = {"slide": "slide", "subslide": "subslide", "fragment": "fragment", "continue": "-"}
 BLOCK_MARKERS = {"notes": "notes", "skip": "skip"}
@@ -32,7 +35,7 @@ KNOWN = sorted([*SINGLE_MARKERS, *BLOCK_MARKERS])
 _MARKER = re.compile(r"^\s*<!--\s*(/?)([A-Za-z][\w-]*)\s*-->\s*$")
 _OPENS_LIKE_MARKER = re.compile(r"^\s*<!--\s*/?([A-Za-z][\w-]*)\s*(?!.*-->)")
 _HEADING = re.compile(r"^(#{1,3})\s+\S")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 @dataclass
@@ -51,7 +54,8 @@ class _Splitter:
         self.current: _Chunk | None = None
         self.pending: tuple[str, int] | None = None  # type forced on the next chunk, and its line
         self.block: tuple[str, int] | None = None  # open notes/skip block and its line
-        self.in_fence = False
+        self.fence = ""  # the run that opened the current ``` block ("" outside one)
+        self.fence_line = 0  # where the open ``` fence started, for the unclosed-fence error
 
     def error(self, line: int, message: str) -> BuildError:
         return BuildError(message, self.path, line)
@@ -74,11 +78,14 @@ class _Splitter:
         return kind
 
     def markdown_line(self, text: str, line: int) -> None:
-        if _FENCE.match(text):
-            self.in_fence = not self.in_fence
-        elif not self.in_fence and self.marker(text, line):
+        fence = _FENCE.match(text)
+        if fence and not self.fence:
+            self.fence, self.fence_line = fence.group(1), line
+        elif fence and _closes(self.fence, fence.group(1), text[fence.end():]):
+            self.fence = ""
+        elif not self.fence and self.marker(text, line):
             return
-        if self.block is None and not self.in_fence and _HEADING.match(text):
+        if self.block is None and not self.fence and _HEADING.match(text):
             level = len(_HEADING.match(text).group(1))
             self.pending = None
             self.open("subslide" if level == 3 else "slide", line)
@@ -117,12 +124,18 @@ class _Splitter:
             self.pending = (SINGLE_MARKERS[word], line)
         return True
 
+    def end_markdown(self) -> None:
+        """A fence left open would swallow the rest of the cell, notes markers and all."""
+        if self.fence:
+            raise self.error(self.fence_line, "code fence is never closed (add a closing ``` line)")
+        self.close()
+
     def code_cell(self, source: str, line: int) -> None:
         if self.block is not None:
             kind, opened = self.block
             raise self.error(opened, f"{kind} block is not closed before the code cell at line {line}")
         self.close()
-        self.in_fence = False
+        self.fence = ""
         self.cells.append(DeckCell("code", source, self.take_pending(), line))
 
     def finish(self) -> list[DeckCell]:
@@ -163,28 +176,77 @@ def _front_matter_end(lines: list[str]) -> int:
     return 0
 
 
+def _key_line(lines: list[str], key: str) -> int:
+    return next((n for n, text in enumerate(lines, start=1) if text.lstrip().startswith(f"{key}:")), 1)
+
+
+def check_front_matter(header: list[str], path: Path) -> None:
+    """Valid YAML, a mapping, and no anchors or aliases: a few aliased lists
+    expand into billions of items when jupytext copies the metadata."""
+    text = "\n".join(header)
+    try:
+        for token in yaml.scan(text):
+            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+                raise BuildError("front matter uses a YAML anchor or alias (&, *); write the values out", path, token.start_mark.line + 2)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = mark.line + 2 if mark is not None else 1
+        raise BuildError(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", path, where) from None
+    if data is not None and not isinstance(data, dict):
+        raise BuildError(f"front matter must be a mapping (key: value lines), not {type(data).__name__}", path, 2)
+
+
+def _closes(opened: str, run: str, rest: str) -> bool:
+    """Whether a fence line (``run`` then ``rest``) closes the block ``opened`` began (CommonMark)."""
+    return run[0] == opened[0] and len(run) >= len(opened) and not rest.strip()
+
+
+_FENCE_RUN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def check_fences(lines: list[str], start: int, path: Path) -> None:
+    """Every ``` (or ~~~) fence must close: jupytext would otherwise read the rest of
+    the lesson as one code cell, notes markers and all. A fence closes with a run
+    of the same character at least as long, as in CommonMark."""
+    opened: tuple[str, int] | None = None
+    for number, text in enumerate(lines[start:], start=start + 1):
+        m = _FENCE_RUN.match(text)
+        if m is None:
+            continue
+        run, info = m.group(1), text[m.end():].strip()
+        if opened is None:
+            opened = (run, number)
+        elif _closes(opened[0], run, info):
+            opened = None
+        elif info:
+            # "```python" cannot close a fence, and lessons open every fence with a
+            # language: the fence still open is the one the author forgot to close.
+            # (Nor can a lesson show "```python" inside a ```` block: jupytext would
+            # cut a code cell there anyway.)
+            raise BuildError(f"code fence {opened[0]} is not closed before the fence at line {number}", path, opened[1])
+    if opened is not None:
+        raise BuildError(f"code fence {opened[0]} is never closed (add a closing {opened[0]} line)", path, opened[1])
+
+
 def read_lesson(path: str | Path) -> Lesson:
     """Parse one lesson source. Raises :class:`BuildError` naming file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BuildError(f"cannot read lesson source: {exc.strerror}", path, None) from None
+    text = read_source(path, "lesson source")  # UTF-8, BOM dropped, regular file
     lines = text.split("\n")
     header_end = _front_matter_end(lines)
     if header_end:
-        try:
-            yaml.safe_load("\n".join(lines[1 : header_end - 1]))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = mark.line + 2 if mark is not None else 1
-            raise BuildError(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", path, where) from None
+        check_front_matter(lines[1 : header_end - 1], path)
+    check_fences(lines, header_end, path)
     try:
         notebook = jupytext.reads(text, fmt="md")
     except Exception as exc:  # jupytext raises many types; the user needs one line
         raise BuildError(f"jupytext cannot read this source: {exc}", path, 1) from None
 
-    meta = dict(notebook.metadata.get("lesson") or {})
+    meta = notebook.metadata.get("lesson") or {}
+    if not isinstance(meta, dict):
+        raise BuildError(f"'lesson' in the front matter must be a mapping, not {type(meta).__name__}", path, _key_line(lines, "lesson"))
+    meta = dict(meta)
     splitter = _Splitter(path)
     body = lines[header_end:]
     for cell, start in zip(notebook.cells, _cell_lines(body, notebook.cells)):
@@ -192,13 +254,14 @@ def read_lesson(path: str | Path) -> Lesson:
         if cell.cell_type == "markdown":
             for offset, text_line in enumerate(cell.source.split("\n")):
                 splitter.markdown_line(text_line, line + offset)
-            splitter.close()
-            splitter.in_fence = False
+            splitter.end_markdown()
         elif cell.cell_type == "code":
             splitter.code_cell(cell.source, line)
         else:  # raw cells carry no slide content
             continue
     cells = splitter.finish()
+    if len(cells) > MAX_CELLS:
+        raise BuildError(f"lesson has over {MAX_CELLS:,} cells; split it into lessons", path, cells[MAX_CELLS].line)
     if not cells:
         raise BuildError("lesson has no slides", path, header_end + 1)
 

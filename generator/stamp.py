@@ -5,6 +5,10 @@ import os
 import time
 from collections.abc import Mapping
 
+# SOURCE_DATE_EPOCH bounds: a zip entry's date runs from 1980-01-01 to 2107-12-31 (7-bit year).
+ZIP_FIRST = 315_532_800
+ZIP_LAST = 4_354_819_199
+
 
 def build_mtime(environ: Mapping[str, str] = os.environ) -> int:
     """Modification time stamped on every note, card and note type, in whole seconds.
@@ -21,8 +25,10 @@ def build_mtime(environ: Mapping[str, str] = os.environ) -> int:
             stamp = int(value)
         except ValueError:
             raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}") from None
-        if stamp < 0:
-            raise ValueError(f"SOURCE_DATE_EPOCH must not be negative, not {stamp}")
+        if not ZIP_FIRST <= stamp <= ZIP_LAST:
+            raise ValueError(
+                f"SOURCE_DATE_EPOCH must be from {ZIP_FIRST} to {ZIP_LAST} (1980..2107, what a zip entry stores), not {value}"
+            )
         return stamp
     return int(time.time())
 

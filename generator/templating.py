@@ -6,6 +6,8 @@ from typing import Any
 
 import jinja2
 
+from .sandbox import lesson_environment
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -14,13 +16,17 @@ def template_path(*parts: str) -> Path:
     return TEMPLATES.joinpath(*parts)
 
 
-def environment(folder: str, *, autoescape: bool, **options: Any) -> jinja2.Environment:
+def environment(folder: str, *, autoescape: bool, sandboxed: bool = False, **options: Any) -> jinja2.Environment:
     """An environment loading from ``generator/templates/<folder>``.
 
     Always strict: a misspelt name fails the build instead of printing an
     empty string. ``options`` are jinja2's own (whitespace handling).
+    ``sandboxed``: for text from lesson sources, which come from pull requests
+    (see sandbox.py); render with :func:`sandbox.render_bounded` and register
+    filters with :func:`sandbox.add_filter`.
     """
-    return jinja2.Environment(
+    make = lesson_environment if sandboxed else jinja2.Environment
+    return make(
         loader=jinja2.FileSystemLoader(template_path(folder)),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,

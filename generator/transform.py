@@ -20,6 +20,7 @@ from .errors import BuildError, ParameterError
 from .figures.cache import FigureCache, Rendered
 from .model import DeckCell, Lesson
 from .practice.attention import Problem, fmt
+from .sandbox import add_filter, render_bounded
 from .templating import environment
 
 _FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figure:(?P<name>[^)?\s]*)(?:\?(?P<query>[^)\s]*))?\)")
@@ -42,11 +43,15 @@ class Deck:
     figures: list[Rendered]
 
 
+MAX_PARAMETER = 100  # characters in one figure parameter, name and value
+
+
 def _environment() -> jinja2.Environment:
-    env = environment("lesson", autoescape=False, keep_trailing_newline=False)
+    # Sandboxed and bounded: lessons come from pull requests (see sandbox.py).
+    env = environment("lesson", autoescape=False, sandboxed=True, keep_trailing_newline=False)
     # Macros that lay out a worked head: {{ head.table(worked) }}, {{ head.scores(worked) }}, ...
     # One formatter for every number: {{ x | num('weights') }} prints as the cards do.
-    env.filters["num"] = fmt
+    add_filter(env, "num", fmt)
     env.globals["head"] = env.get_template("head.md.j2").module
     return env
 
@@ -64,7 +69,7 @@ def _template_line(exc: BaseException) -> int | None:
 
 def render_text(env: jinja2.Environment, cell: DeckCell, context: dict[str, Any], lesson: Lesson) -> str:
     try:
-        return env.from_string(cell.source).render(context)
+        return render_bounded(env, env.from_string(cell.source), context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(f"template error: {exc.message}", lesson.path, cell.line + (exc.lineno or 1) - 1) from None
     except Exception as exc:  # any failure inside a template is the author's to fix
@@ -73,12 +78,34 @@ def render_text(env: jinja2.Environment, cell: DeckCell, context: dict[str, Any]
         raise BuildError(f"template error: {message}", lesson.path, cell.line + offset - 1) from None
 
 
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds code (fenced blocks, then inline spans outside them)."""
+    spans = [m.span() for m in _FENCED.finditer(text)]
+    spans += [m.span() for m in _INLINE_CODE.finditer(text) if not any(s <= m.start() < e for s, e in spans)]
+    return spans
+
+
 def inline_figures(
     text: str, cell: DeckCell, lesson: Lesson, cache: FigureCache, examples: dict[str, Problem], figures: list[Rendered]
 ) -> str:
+    code = _code_spans(text)
+
     def replace(match: re.Match) -> str:
+        if any(start <= match.start() < end for start, end in code):
+            return match.group(0)  # a code sample showing the syntax, not a figure to draw
         line = cell.line + text.count("\n", 0, match.start())
         params = dict(parse_qsl(match.group("query") or "", keep_blank_values=True))
+        for key, value in params.items():
+            if len(key) + len(value) > MAX_PARAMETER:  # a paste or a stuck key, not a figure setting
+                raise BuildError(
+                    f"figure '{match.group('name')}': parameter {key[:20]!r} is {len(value):,} characters (at most {MAX_PARAMETER})",
+                    lesson.path,
+                    line,
+                )
         try:
             rendered = cache.render(match.group("name"), params, examples)
         except ParameterError as exc:

@@ -74,7 +74,8 @@ def _source_files(lesson: str, cards_dir: Path) -> list[Path]:
         return []
     # Editor leftovers (backup~, .swp, #autosave#) are not sources.
     return sorted(
-        p for p in cards_dir.glob(f"{lesson}.*") if p.is_file() and not p.name.endswith(("~", ".swp", "#"))
+        # Not only regular files: a FIFO or folder named like a source is refused when read, not skipped.
+        p for p in cards_dir.glob(f"{lesson}.*") if not p.name.endswith(("~", ".swp", "#"))
     )
 
 

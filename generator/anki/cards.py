@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import BuildError
+from ..textfile import read_source
 
 CardKind = Literal["basic", "cloze"]
 
@@ -51,6 +52,8 @@ TAG = re.compile(r"[a-z0-9][a-z0-9_-]*(::[a-z0-9][a-z0-9_-]*)*\Z")
 
 _HEADER = re.compile(r"==\s*(.*?)\s*\Z")
 _FIELD = re.compile(r"([A-Za-z][\w-]*)\s*:\s*(.*)\Z")
+MAX_FIELD = 20_000  # characters in one field; a card is read in seconds, this is a paste
+MAX_CLOZE = 500  # cloze numbers per note; a real card uses a handful
 _CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 
 
@@ -91,7 +94,7 @@ def retired_keys(path: Path) -> dict[str, int]:
 
 
 def _parse(path: Path) -> tuple[list[Flashcard], dict[str, int]]:
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path, "card source")
     cards: list[Flashcard] = []
     seen: dict[str, int] = {}
     retired: dict[str, int] = {}
@@ -196,6 +199,8 @@ def _finish(path: Path, draft: _Draft) -> Flashcard:
                 tags.append(tag)
     texts = {name: "\n".join(parts) for name, parts in draft.fields.items() if name != "tags"}
     for name, value in texts.items():
+        if len(value) > MAX_FIELD:
+            raise BuildError(f"card {draft.key!r}: field {name!r} is {len(value):,} characters (at most {MAX_FIELD:,})", path, draft.field_lines[name])
         check_braces(value, cloze=(name == "cloze"), path=path, line=draft.field_lines[name], where=f"card {draft.key!r}")
     return Flashcard(draft.key, kind, texts, tuple(tags), path, draft.line, dict(draft.field_lines))
 
@@ -225,6 +230,9 @@ def check_braces(text: str, *, cloze: bool, path: Path, line: int, where: str) -
     if not opens:
         raise BuildError(f"{where}: cloze field has no deletion such as '{{{{c1::text}}}}'", path, line)
     for match in opens:
+        if len(match.group(1)) > 3 or int(match.group(1)) > MAX_CLOZE:
+            # Anki numbers a note's cards from the cloze number: c99999999999 is a typo, not a card.
+            raise BuildError(f"{where}: cloze number c{match.group(1)[:12]} is above c{MAX_CLOZE}", path, line + text.count("\n", 0, match.start()))
         if int(match.group(1)) < 1:
             raise BuildError(f"{where}: cloze numbers start at c1, not c{match.group(1)}", path, line)
     # Walk the text the way Anki's tokenizer does: "{{cN::" opens, "}}" closes,

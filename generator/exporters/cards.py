@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import anki
 from ..context import Context
+from ..faults import fault
 from . import Export
 
 
@@ -10,6 +11,7 @@ def export(ctx: Context) -> Export:
     if not anki.has_cards(ctx.lesson.name, ctx.options.cards_dir):
         return Export()
     rel = f"cards/{ctx.lesson.name}.apkg"
+    fault("deck")
     data, report = anki.package_lesson(
         ctx.lesson, ctx.options.cards_dir, ctx.seed, ctx.cache, ctx.options.mtime, ctx.options.out / rel
     )

@@ -4,13 +4,15 @@ The key covers the figure name, its normalized parameters, the numbers it shows
 (a lesson example's q, K, V and rounded steps; engine weights), the source of
 this package and the matplotlib version. A rebuild in which none of those
 changed reads the files back and draws nothing; changing slide text never
-touches a figure.
+touches a figure. Each entry carries the sha256 of its two files: an entry that
+does not match (truncated, edited, half-written) is drawn again, with a warning.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,13 +67,19 @@ class Rendered:
         return f"{self.name}-{self.key}"
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 class FigureCache:
     """``render()`` returns a figure's SVG and PNG, drawing only on a cache miss."""
 
-    def __init__(self, directory: Path, png_dpi: float = render.style.DPI):
+    def __init__(self, directory: Path, png_dpi: float = render.style.DPI, warn: Callable[[str], None] = _stderr):
         self.directory = Path(directory)
         self.png_dpi = png_dpi
         self.drawn = 0  # figures drawn by this cache object: the benchmark reports it
+        self.repaired = 0  # damaged entries found and drawn again
+        self.warn = warn
 
     def render(
         self, name: str, params: Mapping[str, str] | None = None, examples: registry.Examples | None = None
@@ -82,10 +90,30 @@ class FigureCache:
             key = hashlib.sha256(f"{key}@{self.png_dpi}".encode()).hexdigest()[:KEY_LENGTH]
         svg_path = self.directory / f"{name}-{key}.svg"
         png_path = self.directory / f"{name}-{key}.png"
-        if svg_path.is_file() and png_path.is_file():
-            return Rendered(name, prepared.params, key, svg_path.read_bytes(), png_path.read_bytes(), True)
+        sum_path = self.directory / f"{name}-{key}.sha256"
+        cached = _verified(svg_path, png_path, sum_path)
+        if cached is not None:
+            return Rendered(name, prepared.params, key, *cached, True)
+        if svg_path.exists() or png_path.exists():
+            self.repaired += 1
+            self.warn(f"warning: {svg_path.with_suffix('')}: damaged figure cache entry, drawn again")
         svg, png = render.to_svg_and_png(prepared.draw(), dpi=self.png_dpi)
         self.drawn += 1
         write_atomic(png_path, png)
         write_atomic(svg_path, svg)
+        # Written last: an entry without its digests (a killed build) is drawn again.
+        write_atomic(sum_path, _digests(svg, png).encode())
         return Rendered(name, prepared.params, key, svg, png, False)
+
+
+def _digests(svg: bytes, png: bytes) -> str:
+    return f"{hashlib.sha256(svg).hexdigest()} svg\n{hashlib.sha256(png).hexdigest()} png\n"
+
+
+def _verified(svg_path: Path, png_path: Path, sum_path: Path) -> tuple[bytes, bytes] | None:
+    """The entry's SVG and PNG if both match the digests written with them, else None."""
+    try:
+        svg, png, sums = svg_path.read_bytes(), png_path.read_bytes(), sum_path.read_bytes()
+    except OSError:
+        return None
+    return (svg, png) if sums == _digests(svg, png).encode() else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .attention import Problem, fmt, rounded
 
@@ -48,6 +49,8 @@ class QuerySteps:
     steps: tuple[Step, ...]
     weights: tuple[float, ...]  # the displayed weights as numbers (bar lengths)
     most_attended: tuple[int, ...]  # 0-based keys holding the largest weight
+    # What lesson templates may call (the sandbox refuses any other method).
+    template_methods: ClassVar[frozenset[str]] = frozenset({"step"})
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)
