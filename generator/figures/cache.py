@@ -58,6 +58,7 @@ class Rendered:
     svg: bytes
     png: bytes
     cached: bool  # True when read back from disk without drawing
+    alt: str = ""  # i12b: generated alt text (registry.alt_text), for slides, gallery and cards
 
     @property
     def stem(self) -> str:
@@ -83,9 +84,9 @@ class FigureCache:
         svg_path = self.directory / f"{name}-{key}.svg"
         png_path = self.directory / f"{name}-{key}.png"
         if svg_path.is_file() and png_path.is_file():
-            return Rendered(name, prepared.params, key, svg_path.read_bytes(), png_path.read_bytes(), True)
+            return Rendered(name, prepared.params, key, svg_path.read_bytes(), png_path.read_bytes(), True, registry.alt_text(prepared))
         svg, png = render.to_svg_and_png(prepared.draw(), dpi=self.png_dpi)
         self.drawn += 1
         write_atomic(png_path, png)
         write_atomic(svg_path, svg)
-        return Rendered(name, prepared.params, key, svg, png, False)
+        return Rendered(name, prepared.params, key, svg, png, False, registry.alt_text(prepared))
