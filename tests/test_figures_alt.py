@@ -196,3 +196,27 @@ def test_gallery_shows_each_figures_alt(built: Path) -> None:
     for note in notes:
         assert note["alt"] and note["alt"] in alts
         assert note["alt"] in shown
+
+
+# --- the slide's words x regions map: what the slide asks about, readable ------------------------
+
+
+def test_slide_map_prints_only_the_asked_row_and_outlines_its_answer() -> None:
+    from generator.figures.render import to_svg_and_png
+
+    item = reasoning.draw(5, variant=0, kind="caption_words")
+    row = list(item.row_labels).index(item.numbers["word"])
+    col = max(range(len(item.weights[row])), key=item.weights[row].__getitem__)
+    svg = to_svg_and_png(registry.draw("attention_heatmap", {"kind": "caption_words", "seed": "5", "focus": "answer"}))[0].decode()
+    printed = {(int(r), int(c)) for r, c, body in re.findall(r'<g id="heatmap-value-(\d+)-(\d+)">(.*?)</g>', svg, re.S)
+               if re.search(r">[^<\s]+</text>", body)}
+    assert printed == {(row, c) for c in range(len(item.col_labels))}
+    assert f'id="heatmap-mark-{row}-{col}"' in svg
+    # Without focus, every cell carries its number and nothing is outlined.
+    plain = to_svg_and_png(registry.draw("attention_heatmap", {"kind": "caption_words", "seed": "5"}))[0].decode()
+    assert len(re.findall(r'<g id="heatmap-value-\d+-\d+">\s*<text[^>]*>[^<\s]+</text>', plain)) == len(item.row_labels) * len(item.col_labels)
+    assert "heatmap-mark" not in plain
+
+
+def test_the_lesson_asks_for_the_focused_map() -> None:
+    assert any("kind=caption_words" in q and "focus=answer" in q for q in source_captions())

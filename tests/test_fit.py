@@ -88,7 +88,7 @@ def decks(built, tmp_path_factory) -> Path:
     shutil.copytree(built / "slides", root / "real" / "slides")
     sources = tmp_path_factory.mktemp("oversized-src")
     (sources / "99-oversized.md").write_text(OVERSIZED)
-    done = run_build("--out", str(root / "oversized"), "--seed", "1", "--no-cards", "--slides-dir", str(sources))
+    done = run_build("--out", str(root / "oversized"), "--seed", "1", "--no-cards", "--no-pdf", "--slides-dir", str(sources))
     assert done.returncode == 0, done.stderr
     return root
 

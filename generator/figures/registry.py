@@ -237,7 +237,8 @@ def _heatmap_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
         return f"{head} ({', '.join(cols)}): {listed}"
     # Every row's largest weight: the map's story in a sentence a screen reader can read.
     tops = "; ".join(f"{r}: {_largest(cols, w, c)}" for r, w, c in zip(rows, weights, cells))
-    return f"{head}; the largest weight in each row: {tops}"
+    focus = f"; numbers printed only in the row of '{data['word']}', its largest cell outlined" if v.get("focus") == "answer" else ""
+    return f"{head}; the largest weight in each row: {tops}{focus}"
 
 
 def _image_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
@@ -331,12 +332,18 @@ def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
     row_title, col_title = _AXES.get(item.kind, (None, None))
 
     card = v.get("card", "")
-    mark = tuple(item.answer_cell) if card == "back" and item.answer_cell is not None else None
+    # i12b: focus=answer is for a slide, which may show the answer since it teaches: the
+    # asked row keeps its numbers, the answer cell is outlined, other rows are colour only.
+    focus = v.get("focus") == "answer" and item.answer_cell is not None
+    mark = tuple(item.answer_cell) if (card == "back" or focus) and item.answer_cell is not None else None
+    cells = data["cells"]
+    if focus:
+        cells = [row if r == item.answer_cell[0] else [""] * len(row) for r, row in enumerate(cells)]
 
     def draw_item() -> Figure:
         return attention.attention_heatmap(
             data["weights"], data["rows"], data["cols"], title,
-            cell_text=data["cells"], row_title=row_title, col_title=col_title,
+            cell_text=cells, row_title=row_title, col_title=col_title,
             mark=mark, compact=bool(card),
         )
 
@@ -412,6 +419,7 @@ FIGURES: dict[str, FigureSpec] = {
                 # i11: reasoning maps for Anki cards, sized for a 400-px phone; "back" also
                 # outlines the cell the answer names.
                 Param("card", "", choices=("", "front", "back"), help="front or back: a phone-sized card figure"),
+                Param("focus", "", choices=("", "answer"), help="answer: numbers only in the asked row, answer outlined"),
             ),
             _heatmap,
             _heatmap_alt,
