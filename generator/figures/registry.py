@@ -237,7 +237,7 @@ def _heatmap_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
         return f"{head} ({', '.join(cols)}): {listed}"
     # Every row's largest weight: the map's story in a sentence a screen reader can read.
     tops = "; ".join(f"{r}: {_largest(cols, w, c)}" for r, w, c in zip(rows, weights, cells))
-    focus = f"; numbers printed only in the row of '{data['word']}', its largest cell outlined" if v.get("focus") == "answer" else ""
+    focus = "; numbers printed only in the row the question asks about, its answer outlined" if v.get("focus") == "answer" else ""
     return f"{head}; the largest weight in each row: {tops}{focus}"
 
 
