@@ -151,6 +151,7 @@ def _item_data(item: Any) -> dict[str, Any]:
         "cols": list(item.col_labels),
         "cells": [list(r) for r in item.cell_text],
         "word": item.numbers.get("word"),
+        "answer_cell": list(item.answer_cell) if item.answer_cell is not None else None,
     }
 
 
@@ -235,10 +236,16 @@ def _heatmap_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
         # A card front must not point at the answer: every number, as the picture shows them.
         listed = "; ".join(f"{r}: {_join(c)}" for r, c in zip(rows, cells))
         return f"{head} ({', '.join(cols)}): {listed}"
+    if v.get("focus") == "answer" and data["answer_cell"] is not None:
+        # Only the asked row prints numbers: the alt states those, and the other rows' darkest cells.
+        a = data["answer_cell"][0]
+        printed = ", ".join(f"{c} {t}" for c, t in zip(cols, cells[a]))
+        others = "; ".join(f"{r}: {_largest(cols, w, c).rsplit(' ', 1)[0]}" for i, (r, w, c) in enumerate(zip(rows, weights, cells)) if i != a)
+        return (f"{head}; numbers printed only in the row {rows[a]}: {printed}, its largest, "
+                f"{_largest(cols, weights[a], cells[a])}, outlined; the darkest cell of each other row: {others}")
     # Every row's largest weight: the map's story in a sentence a screen reader can read.
     tops = "; ".join(f"{r}: {_largest(cols, w, c)}" for r, w, c in zip(rows, weights, cells))
-    focus = "; numbers printed only in the row the question asks about, its answer outlined" if v.get("focus") == "answer" else ""
-    return f"{head}; the largest weight in each row: {tops}{focus}"
+    return f"{head}; the largest weight in each row: {tops}"
 
 
 def _image_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
