@@ -114,7 +114,9 @@ def inline_figures(
         # Inline data URI: JupyterLab renders no SVG attachments, but does render
         # an SVG image from a data URI, and so does the nbconvert HTML.
         data = base64.b64encode(rendered.svg).decode("ascii")
-        return f"![{match.group('alt')}](data:image/svg+xml;base64,{data})"
+        # i12b: the generated alt text describes the figure; the author's ![text] is its caption (title).
+        caption = match.group("alt").replace('"', "&quot;")
+        return f'![{rendered.alt or match.group("alt")}](data:image/svg+xml;base64,{data} "{caption}")'
 
     return _FIGURE.sub(replace, text)
 

@@ -671,3 +671,39 @@ def test_an_update_replaces_learner_edits_and_tags(builds, tmp_path):
         assert kept["Front"] == "my question" and kept.tags == ["mine"]
     finally:
         col.close()
+
+
+# --- i12b: figures on cards carry the figure registry's alt text ---------------------------------
+
+
+def img_alts(field: str) -> list[str]:
+    return [html.unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', field)]
+
+
+def as_printed(w: float) -> str:
+    """A weight as maps print it: three decimals, never 0.000 or 1.000."""
+    return ">0.999" if w >= 0.9995 else "<0.001" if w < 0.0005 else f"{w:.3f}"
+
+
+def test_card_figures_carry_alt_text_with_their_numbers(imported):
+    col, _ = imported
+    heads = notes_of(col, TYPE_ATTENTION)
+    assert heads
+    for note in heads:
+        data = data_of(note)
+        (alt,) = img_alts(note["Figure"])
+        q = as_rows(data["query"])[0]
+        weights = head_by_hand(q, data["keys"], data["values"])["weights"]
+        assert ", ".join(f"{w:.3f}" for w in weights) in alt, alt
+    maps = notes_of(col, TYPE_REASONING)
+    assert maps
+    for note in maps:
+        data = data_of(note)
+        for field in ("Image", "Answer"):
+            for alt in img_alts(note[field]):
+                assert alt.startswith("Map of"), alt
+                if field == "Image":  # the front names no answer, but states every number it shows
+                    assert "largest" not in alt
+                    assert all(as_printed(w) in alt for row in data["weights"] for w in row), alt
+                else:
+                    assert all(as_printed(max(row)) in alt for row in data["weights"]), alt

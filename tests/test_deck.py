@@ -77,7 +77,7 @@ def test_figures_are_embedded_in_the_notebook(notebook):
     """Figures travel inside the .ipynb as SVG data URIs (JupyterLab renders no SVG attachments)."""
     seen = 0
     for cell in notebook.cells:
-        for data in re.findall(r"\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", cell.source):
+        for data in re.findall(r"\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)(?: \"[^\"]*\")?\)", cell.source):
             root = ElementTree.fromstring(base64.b64decode(data))
             assert root.tag.endswith("svg")
             seen += 1

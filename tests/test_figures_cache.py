@@ -62,7 +62,9 @@ def test_figure_files_are_written_and_stale_ones_removed(tmp_path: Path) -> None
     assert sorted(p.name for p in lesson.iterdir()) == sorted(p.name for p in paths), "old figure removed"
     assert (lesson / f"{new[0].stem}.svg").read_bytes() == new[0].svg
     note = json.loads((lesson / f"{new[0].stem}.json").read_text())
+    alt = note.pop("alt")
     assert note == {"name": "rnn", "key": new[0].key, "params": {"T": 5, "pattern": "many-to-many", "view": "unrolled"}, "order": 0}
+    assert alt.startswith("An RNN unrolled over 5 steps"), alt
     assert not list(lesson.glob("*.tmp")) and not list(lesson.glob(".*"))
 
 

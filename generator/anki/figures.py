@@ -31,10 +31,11 @@ class Png:
 
     digest: str
     source: bytes | Path
+    alt: str = ""  # i12b: the figure registry's alt text, for the card's <img alt>
 
     @classmethod
-    def of(cls, data: bytes, path: Path | None = None) -> "Png":
-        return cls(hashlib.sha256(data).hexdigest(), path if path is not None and path.is_file() else data)
+    def of(cls, data: bytes, path: Path | None = None, alt: str = "") -> "Png":
+        return cls(hashlib.sha256(data).hexdigest(), path if path is not None and path.is_file() else data, alt)
 
 
 # The smallest figure text a phone reader gets, in CSS pixels, on a 400-px screen whose
@@ -64,16 +65,17 @@ class Figures:
 
     def _cached(self, name: str, params: dict[str, str], examples: dict[str, Any] | None = None) -> Png:
         rendered = self._cache.render(name, params, examples)
-        return Png.of(rendered.png, self._cache.directory / f"{rendered.stem}.png")
+        return Png.of(rendered.png, self._cache.directory / f"{rendered.stem}.png", rendered.alt)
 
     def attention_head(self, problem: practice.Problem, query: int = 0) -> Png:
         """The head figure of this very problem (its q, K, V and rounded steps)."""
         if self._cache is not None:
             return self._cached("attention_head", {"problem": "card", "query": str(query)}, {"card": problem})
-        from ..figures.attention import attention_head
+        from ..figures import registry
         from ..figures.render import to_png
 
-        return Png.of(to_png(attention_head(problem, query)))
+        prepared = registry.prepare("attention_head", {"problem": "card", "query": str(query)}, {"card": problem})
+        return Png.of(to_png(prepared.draw()), alt=registry.alt_text(prepared))
 
     def reasoning_image(self, item: Any) -> Png:
         """The attention map a reasoning note asks about, for its front: the weights as a
@@ -100,4 +102,5 @@ class Figures:
         params = {"seed": str(item.seed), "variant": str(item.variant), "kind": item.kind, "card": side}
         if self._cache is not None:
             return self._cached("attention_heatmap", params)
-        return Png.of(to_png(registry.draw("attention_heatmap", params)))
+        prepared = registry.prepare("attention_heatmap", params)
+        return Png.of(to_png(prepared.draw()), alt=registry.alt_text(prepared))

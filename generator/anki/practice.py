@@ -140,7 +140,7 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png) -
     hints = fragment("attention_hints", hints=_hints(problem))
 
     name = media_name(lesson, ATTENTION_KEY, problem.variant, figure_png)
-    figure = fragment("figure", name=name, alt="The attention head of this problem", min_width=phone_min_width(figure_png))
+    figure = fragment("figure", name=name, alt=figure_png.alt or "The attention head of this problem", min_width=phone_min_width(figure_png))
     data = {"lesson": lesson, **attention.to_data(problem)}
     fields = {
         "Key": note_key(lesson, ATTENTION_KEY, problem.variant),
@@ -253,13 +253,13 @@ def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png:
     image = answer_image = ""
     if image_png is not None:
         name = media_name(lesson, REASONING_KEY, variant, image_png)
-        image = fragment("figure", name=name, alt="The attention map this question is about",
+        image = fragment("figure", name=name, alt=image_png.alt or "The attention map this question is about",
                          min_width=phone_min_width(image_png))
         media[name] = image_png.source
     if answer_png is not None:
         # The marked map goes into Answer, a field only the back shows (the field list is frozen).
         name = media_name(lesson, REASONING_KEY, variant, answer_png)
-        answer_image = '<div class="figure">' + fragment("figure", name=name, alt="The same map with the answer marked",
+        answer_image = '<div class="figure">' + fragment("figure", name=name, alt=answer_png.alt or "The same map with the answer marked",
                                                                min_width=phone_min_width(answer_png)) + "</div>"
         media[name] = answer_png.source
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": REASONING_KEY, **_json_ready(item)}

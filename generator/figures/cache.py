@@ -60,6 +60,7 @@ class Rendered:
     svg: bytes
     png: bytes
     cached: bool  # True when read back from disk without drawing
+    alt: str = ""  # i12b: generated alt text (registry.alt_text), for slides, gallery and cards
 
     @property
     def stem(self) -> str:
@@ -93,7 +94,7 @@ class FigureCache:
         sum_path = self.directory / f"{name}-{key}.sha256"
         cached = _verified(svg_path, png_path, sum_path)
         if cached is not None:
-            return Rendered(name, prepared.params, key, *cached, True)
+            return Rendered(name, prepared.params, key, *cached, True, registry.alt_text(prepared))
         if svg_path.exists() or png_path.exists():
             self.repaired += 1
             self.warn(f"warning: {svg_path.with_suffix('')}: damaged figure cache entry, drawn again")
@@ -103,7 +104,7 @@ class FigureCache:
         write_atomic(svg_path, svg)
         # Written last: an entry without its digests (a killed build) is drawn again.
         write_atomic(sum_path, _digests(svg, png).encode())
-        return Rendered(name, prepared.params, key, svg, png, False)
+        return Rendered(name, prepared.params, key, svg, png, False, registry.alt_text(prepared))
 
 
 def _digests(svg: bytes, png: bytes) -> str:

@@ -50,7 +50,7 @@ class GalleryEntry:
     def from_rendered(cls, rendered: Rendered, paths: Sequence[Path], group: str = "", alt: str = "") -> "GalleryEntry":
         svg = next(p for p in paths if Path(p).suffix == ".svg")
         png = next((p for p in paths if Path(p).suffix == ".png"), None)
-        return cls(rendered.name, dict(rendered.params), rendered.key, Path(svg), Path(png) if png else None, group, alt)
+        return cls(rendered.name, dict(rendered.params), rendered.key, Path(svg), Path(png) if png else None, group, alt or rendered.alt)
 
 
 def figure_files(rendered_list: Iterable[Rendered]) -> dict[str, bytes]:
@@ -58,7 +58,7 @@ def figure_files(rendered_list: Iterable[Rendered]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for order, r in enumerate(rendered_list):
         # "order" keeps the lesson's sequence for the gallery; file names sort by figure name.
-        note = json.dumps({"name": r.name, "key": r.key, "params": r.params, "order": order}, sort_keys=True, indent=1)
+        note = json.dumps({"name": r.name, "key": r.key, "params": r.params, "order": order, "alt": r.alt}, sort_keys=True, indent=1)
         for suffix, data in ((".svg", r.svg), (".png", r.png), (".json", note.encode() + b"\n")):
             files[f"{r.stem}{suffix}"] = data
     return files
@@ -104,7 +104,8 @@ def _entries(root: Path, files: Mapping[str, bytes | Path | None]) -> list[Galle
         svg, png = f"{lesson}/{stem}.svg", f"{lesson}/{stem}.png"
         if files.get(svg) is not None:
             has_png = files.get(png) is not None
-            entry = GalleryEntry(meta["name"], meta["params"], meta["key"], root / svg, root / png if has_png else None, lesson)
+            entry = GalleryEntry(meta["name"], meta["params"], meta["key"], root / svg, root / png if has_png else None, lesson,
+                                 meta.get("alt", ""))  # i12b: generated alt text
             found.append((lesson, int(meta.get("order", 0)), entry))
     return [entry for _, _, entry in sorted(found, key=lambda f: (f[0], f[1]))]
 

@@ -78,6 +78,9 @@ class FigureSpec:
     summary: str
     params: tuple[Param, ...]
     resolve: Callable[[str, dict[str, Any], Examples], Prepared]
+    # Alt text from the same params and data the figure draws from (issue 12): what a
+    # reader who cannot see it needs, its key numbers included.
+    alt: Callable[[dict[str, Any], dict[str, Any]], str]
 
     def normalize(self, raw: Mapping[str, str]) -> dict[str, Any]:
         """Strings in, typed values out, every parameter present; unknown names rejected."""
@@ -148,6 +151,7 @@ def _item_data(item: Any) -> dict[str, Any]:
         "cols": list(item.col_labels),
         "cells": [list(r) for r in item.cell_text],
         "word": item.numbers.get("word"),
+        "answer_cell": list(item.answer_cell) if item.answer_cell is not None else None,
     }
 
 
@@ -168,6 +172,138 @@ _HEAD_DRAW = (
     Param("n_keys", 3, *practice.N_KEYS_RANGE),
     Param("variant", 0, *limits.VARIANT),
 )
+
+
+# --- alt text: one function per figure, fed by its Prepared params and data ----------------
+
+
+def _join(numbers: Any) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def _keys(n: int) -> str:
+    return "key 1" if n == 1 else f"keys 1–{n}"
+
+
+_RNN_IO = {
+    "one-to-many": "one input and an output at every step",
+    "many-to-one": "an input at every step and one output at the end",
+    "many-to-many": "an input and an output at every step",
+}
+
+
+def _rnn_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
+    shared = "the same weights W_hh, W_xh, W_hy at every step"
+    unrolled = f"An RNN unrolled over {v['T']} steps, {_RNN_IO[v['pattern']]}, {shared}"
+    if v["view"] == "unrolled":
+        return unrolled
+    folded = f"An RNN folded into one cell whose hidden state loops back through W_hh, W_xh in and W_hy out, for {v['T']} steps"
+    if v["view"] == "folded":
+        return folded
+    return f"{folded}; beside it, equal to it, the same RNN unrolled over {v['T']} steps, {_RNN_IO[v['pattern']]}, {shared}"
+
+
+def _head_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
+    q = v["query"]
+    weights, output = data["shown"]["weights"][q], data["shown"]["output"][q]
+    best = " and ".join(f"key {k + 1}" for k in data["most_attended"][q])
+    return (
+        f"One attention head step by step (scores, scaled, exponentials, softmax, weighted sum): "
+        f"weights {_join(weights)} over {_keys(len(weights))}; output ({_join(output)}); {best} most attended"
+    )
+
+
+def _largest(cols: list[str], weights: list[float], cells: list[str]) -> str:
+    """The row's largest weight as printed, with every column that prints it (ties)."""
+    top = cells[max(range(len(weights)), key=lambda j: weights[j])]
+    return " and ".join(c for c, t in zip(cols, cells) if t == top) + f" {top}"
+
+
+def _heatmap_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
+    if v["kind"] == "attention":
+        rows = data["shown"]["weights"]
+        if len(rows) == 1:
+            return f"Attention weights {_join(rows[0])} over {_keys(len(rows[0]))}"
+        listed = "; ".join(f"query {i + 1}: {_join(r)}" for i, r in enumerate(rows))
+        return f"Attention weights of {len(rows)} queries over {_keys(len(rows[0]))}, one row per query: {listed}"
+    weights, cells, rows, cols = data["weights"], data["cells"], data["rows"], data["cols"]
+    what = {
+        "caption_words": "each caption word's attention over the image regions",
+        "image_grid": "one word's attention over a grid of image patches",
+    }.get(data["kind"], "attention weights")
+    head = f"Map of {what}, {len(rows)} rows by {len(cols)} columns"
+    if v["card"] == "front":
+        # A card front must not point at the answer: every number, as the picture shows them.
+        listed = "; ".join(f"{r}: {_join(c)}" for r, c in zip(rows, cells))
+        return f"{head} ({', '.join(cols)}): {listed}"
+    if v.get("focus") == "answer" and data["answer_cell"] is not None:
+        # Only the asked row prints numbers: the alt states those, and the other rows' darkest cells.
+        a = data["answer_cell"][0]
+        printed = ", ".join(f"{c} {t}" for c, t in zip(cols, cells[a]))
+        others = "; ".join(f"{r}: {_largest(cols, w, c).rsplit(' ', 1)[0]}" for i, (r, w, c) in enumerate(zip(rows, weights, cells)) if i != a)
+        return (f"{head}; numbers printed only in the row {rows[a]}: {printed}, its largest, "
+                f"{_largest(cols, weights[a], cells[a])}, outlined; the darkest cell of each other row: {others}")
+    # Every row's largest weight: the map's story in a sentence a screen reader can read.
+    tops = "; ".join(f"{r}: {_largest(cols, w, c)}" for r, w, c in zip(rows, weights, cells))
+    return f"{head}; the largest weight in each row: {tops}"
+
+
+def _image_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
+    grid, cells = data["weights"], data["cells"]
+    flat = [(w, r, c) for r, row in enumerate(grid) for c, w in enumerate(row)]
+    _, r, c = max(flat)
+    n, size = len(grid), v["image_size"]
+    patch = v["patch"] or size // n
+    return (
+        f"A synthetic {size}×{size} image cut into {n}×{n} patches of {patch} px, shaded by the attention "
+        f"the word '{data['word']}' puts on each; the largest weight, {cells[r][c]}, on the patch in row {r + 1}, column {c + 1}"
+    )
+
+
+def _vit_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
+    n = v["image_size"] // v["patch"]
+    return (
+        f"The Vision Transformer: a {v['image_size']}×{v['image_size']} image cut into {n}×{n} = {n * n} patches "
+        f"of {v['patch']}×{v['patch']} px, each projected linearly and given a position embedding, a learned "
+        f"class token in front; a Transformer encoder of {v['layers']} layers; an MLP head on the class token gives the class"
+    )
+
+
+_PIPELINES_ALT = {
+    "captioning": "captioning, a CNN's one image feature feeding an RNN that writes words",
+    "attention-captioning": "captioning with attention, a CNN's grid of region features that the RNN attends over at every word",
+    "video": "video classification, a CNN on every frame feeding an RNN that gives one class",
+}
+
+
+def _pipelines_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
+    rows = pipelines.ROWS if v["which"] == "all" else (v["which"],)
+    if len(rows) == 1:
+        return f"A vision pipeline: {_PIPELINES_ALT[rows[0]]}"
+    return f"{len(rows)} vision pipelines: " + "; ".join(f"{i} {_PIPELINES_ALT[r]}" for i, r in enumerate(rows, start=1))
+
+
+def _lifts_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
+    T = v["T"]
+    return (
+        f"Recurrence: an RNN's chain of {T} steps, one after another, path length {T} links from x_1 to h_{T}; "
+        f"attention: every one of {T} inputs linked to every output in 1 parallel step, path length 1 link"
+    )
+
+
+def _qkv_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
+    self_ = f"self-attention (ViT): q, k and v of each of {v['tokens']} tokens projected from the same token by W_Q, W_K, W_V"
+    cross = (
+        f"cross-attention (captioning): the query projected from the decoder state by W_Q, "
+        f"keys and values from {v['regions']} image regions"
+    )
+    parts = {"self": (self_,), "cross": (cross,), "both": (self_, cross)}[v["which"]]
+    return "Where q, k, v come from: " + "; ".join(parts)
+
+
+def alt_text(prepared: Prepared) -> str:
+    """The alt text of a prepared figure: its spec's alt function over its params and data."""
+    return FIGURES[prepared.name].alt(prepared.params, prepared.data)
 
 
 def _rnn(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
@@ -203,12 +339,18 @@ def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
     row_title, col_title = _AXES.get(item.kind, (None, None))
 
     card = v.get("card", "")
-    mark = tuple(item.answer_cell) if card == "back" and item.answer_cell is not None else None
+    # i12b: focus=answer is for a slide, which may show the answer since it teaches: the
+    # asked row keeps its numbers, the answer cell is outlined, other rows are colour only.
+    focus = v.get("focus") == "answer" and item.answer_cell is not None
+    mark = tuple(item.answer_cell) if (card == "back" or focus) and item.answer_cell is not None else None
+    cells = data["cells"]
+    if focus:
+        cells = [row if r == item.answer_cell[0] else [""] * len(row) for r, row in enumerate(cells)]
 
     def draw_item() -> Figure:
         return attention.attention_heatmap(
             data["weights"], data["rows"], data["cols"], title,
-            cell_text=data["cells"], row_title=row_title, col_title=col_title,
+            cell_text=cells, row_title=row_title, col_title=col_title,
             mark=mark, compact=bool(card),
         )
 
@@ -262,12 +404,14 @@ FIGURES: dict[str, FigureSpec] = {
                 Param("view", "unrolled", choices=rnn.VIEWS),
             ),
             _rnn,
+            _rnn_alt,
         ),
         FigureSpec(
             "attention_head",
             "One attention head from its numbers: scores, scaled, exp, softmax bars, weighted sum",
             (_PROBLEM, _SEED, Param("query", 0, 0, practice.N_QUERIES_RANGE[1] - 1), *_HEAD_DRAW),
             _head,
+            _head_alt,
         ),
         FigureSpec(
             "attention_heatmap",
@@ -282,8 +426,10 @@ FIGURES: dict[str, FigureSpec] = {
                 # i11: reasoning maps for Anki cards, sized for a 400-px phone; "back" also
                 # outlines the cell the answer names.
                 Param("card", "", choices=("", "front", "back"), help="front or back: a phone-sized card figure"),
+                Param("focus", "", choices=("", "answer"), help="answer: numbers only in the asked row, answer outlined"),
             ),
             _heatmap,
+            _heatmap_alt,
         ),
         FigureSpec(
             "attention_image",
@@ -296,6 +442,7 @@ FIGURES: dict[str, FigureSpec] = {
                 Param("title", "", text=True),
             ),
             _image,
+            _image_alt,
         ),
         FigureSpec(
             "vit_pipeline",
@@ -307,18 +454,21 @@ FIGURES: dict[str, FigureSpec] = {
                 Param("seed", 0, *limits.SEED),
             ),
             _vit,
+            _vit_alt,
         ),
         FigureSpec(
             "vision_pipelines",
             "CNN→RNN captioning, CNN grid→attention→RNN captioning, per-frame CNN→RNN video",
             (Param("which", "all", choices=pipelines.WHICH), Param("seed", 0, *limits.SEED)),
             _pipelines,
+            _pipelines_alt,
         ),
         FigureSpec(
             "two_lifts",
             "RNN chain (T sequential steps, path T) beside attention (parallel, path 1)",
             (Param("T", 5, *lifts.T_RANGE),),
             _lifts,
+            _lifts_alt,
         ),
         FigureSpec(
             "qkv_sources",
@@ -329,6 +479,7 @@ FIGURES: dict[str, FigureSpec] = {
                 Param("regions", 4, *qkv.REGIONS_RANGE),
             ),
             _qkv,
+            _qkv_alt,
         ),
     )
 }

@@ -20,7 +20,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .texmath import MathError, to_typst as tex_to_typst
 
-_SVG_URI = re.compile(r"\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)")
+_SVG_URI = re.compile(r"\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)( \"[^\"]*\")?\)")  # i12b: optional title
 _FIGURE = "print-figure:"
 _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.S)
 
@@ -213,7 +213,7 @@ def _take_figures(markdown: str) -> tuple[str, dict[str, bytes]]:
         data = base64.b64decode(m.group(1))
         name = f"fig-{hashlib.sha256(data).hexdigest()[:16]}.svg"
         images[name] = data
-        return f"({_FIGURE}{name})"
+        return f"({_FIGURE}{name}{m.group(2) or ''})"
 
     return _SVG_URI.sub(take, markdown), images
 

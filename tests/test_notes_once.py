@@ -1,0 +1,76 @@
+"""Speaker notes: each slide's notes once, in the offline HTML and in RISE's speaker window (issue 12)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import LESSON, needs_browser, needs_jupyterlab
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def note_openings(built: Path) -> list[str]:
+    """The first words of every notes cell, as the notebook holds them."""
+    cells = json.loads((built / "slides" / f"{LESSON}.ipynb").read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"])[:40] for c in cells if c["metadata"]["slideshow"]["slide_type"] == "notes"]
+
+
+@needs_browser
+def test_html_speaker_notes_hold_each_slides_notes_once(built):
+    from browser import browser_page
+
+    openings = note_openings(built)
+    assert len(openings) > 10
+    seen: dict[str, int] = {}
+    with browser_page() as page:
+        page.goto((built / "slides" / f"{LESSON}.html").as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30000)
+        # Reveal.getSlideNotes is what the speaker view (S) shows for a slide.
+        notes = page.evaluate(
+            "[...document.querySelectorAll('.reveal .slides section')].filter(s => !s.querySelector('section'))"
+            ".map(s => Reveal.getSlideNotes(s) || '')"
+        )
+    for text in notes:
+        for opening in openings:
+            if opening in text:
+                seen[opening] = seen.get(opening, 0) + text.count(opening)
+    assert seen == {o: 1 for o in openings}
+
+
+@pytest.fixture(scope="module")
+def lab(built):
+    from lab import lab_server
+
+    with lab_server(built) as base:
+        yield base
+
+
+@needs_jupyterlab
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "jupyterlab-rise's speaker window copies each notes <aside> whole, and the aside holds the notes "
+    "cell's hidden CodeMirror editor (the Markdown source) beside its rendered text; the speaker page "
+    "has its own stylesheet, so nothing of ours can hide the editor there (README, Presenting). "
+    "Strict: passes once fixed upstream."))
+def test_rise_speaker_window_shows_each_slides_notes_once(lab, built):
+    from browser import browser_page
+    from lab import open_rise
+
+    opening = next(o for o in note_openings(built) if o.startswith("Read the capability"))
+    with browser_page() as page:
+        open_rise(page, lab, f"slides/{LESSON}.ipynb")
+        page.wait_for_timeout(1500)
+        page.mouse.click(640, 360)  # T needs the notebook's focus (README, Keys)
+        with page.context.expect_page(timeout=20000) as opened:
+            page.keyboard.press("t")
+        speaker = opened.value
+        speaker.wait_for_load_state()
+        speaker.wait_for_timeout(6000)  # the known jump back to slide 1 happens in here
+        page.bring_to_front()
+        page.keyboard.press("Space")  # slide 1 -> "What you'll learn"
+        page.wait_for_timeout(1500)
+        text = speaker.evaluate("document.querySelector('.speaker-controls-notes').innerText")
+        ARTIFACTS.mkdir(exist_ok=True)
+        speaker.screenshot(path=str(ARTIFACTS / "rise-speaker-notes.png"))
+    assert text.count(opening) == 1, text
