@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ class Png:
 
     digest: str
     source: bytes | Path
+    suffix = "png"
 
     @classmethod
     def of(cls, data: bytes, path: Path | None = None) -> "Png":
@@ -43,11 +45,16 @@ PHONE_TEXT_PX = 14
 PHONE_FIGURE_PX = 386
 
 
-def phone_min_width(png: Png) -> int | None:
+def phone_min_width(png: "Png | Svg") -> int | None:
     """The CSS width below which ``png``'s smallest text would drop under PHONE_TEXT_PX,
     when that is wider than a phone card gives it (None otherwise). The card then shows
     the figure at this width inside a box that scrolls sideways."""
     from PIL import Image
+
+    if isinstance(png, Svg):
+        # Laid out for a phone with text at 15 px (figures.cards); a map with many long
+        # labels can still come out wider, and then keeps its size and scrolls.
+        return math.ceil(png.width) if png.width > PHONE_FIGURE_PX else None
 
     source = png.source if isinstance(png.source, Path) else io.BytesIO(png.source)
     with Image.open(source) as image:
@@ -101,3 +108,56 @@ class Figures:
         if self._cache is not None:
             return self._cached("attention_heatmap", params)
         return Png.of(to_png(registry.draw("attention_heatmap", params)))
+
+
+@dataclass(frozen=True)
+class Svg:
+    """A pooled problem's card figure: SVG bytes, laid out for a phone (so never wider
+    than a phone card: no minimum width to keep) and a digest of them for its media name.
+
+    A media file rather than markup in the field: a pool of 20 maps inline would put
+    100 KB in one field, more than AnkiWeb's sync takes comfortably.
+    """
+
+    digest: str
+    source: bytes
+    width: float  # its design width: CSS pixels at full size, text at figures.cards.PX
+    suffix = "svg"
+
+    @classmethod
+    def of(cls, markup: str) -> "Svg":
+        data = markup.encode("utf-8")
+        width = float(re.match(r'<svg[^>]*\swidth="([\d.]+)"', markup).group(1))
+        return cls(hashlib.sha256(data).hexdigest(), data, width)
+
+
+class CardSvgs:
+    """The figures of pooled problems (entry 1 on), with the methods of :class:`Figures`:
+    SVG from ``figures.cards`` instead of matplotlib PNGs, at a millisecond each."""
+
+    def attention_head(self, problem: practice.Problem, query: int = 0) -> Svg:
+        from ..figures import cards
+        from ..practice.steps import worked_steps
+
+        view = worked_steps(problem)[query]
+        n = len(view.keys)
+        columns = tuple((title, view.step(name).cells) for name, title in
+                        (("scores", "score"), ("scaled", "scaled"), ("exp", "exp")))
+        return Svg.of(cards.head(tuple(f"k{i + 1}" for i in range(n)), columns, view.step("weights").cells,
+                              view.weights, view.most_attended, view.step("output").cells,
+                              "The attention head of this problem"))
+
+    def reasoning_image(self, item: Any) -> Svg:
+        return self._map(item, None, "The attention map this question is about")
+
+    def reasoning_answer_image(self, item: Any) -> Svg | None:
+        if item.answer_cell is None and item.map_given:
+            return None  # as Figures: the front's map already says all the back would
+        return self._map(item, item.answer_cell, "The same map with the answer marked")
+
+    @staticmethod
+    def _map(item: Any, mark: tuple[int, int] | None, alt: str) -> Svg:
+        from ..figures import cards
+
+        return Svg.of(cards.heatmap(item.weights.tolist(), item.row_labels, item.col_labels, item.cell_text,
+                                 None if mark is None else tuple(mark), alt))
