@@ -78,9 +78,13 @@ def heatmap(weights: Any, row_labels: tuple[str, ...], col_labels: tuple[str, ..
     (an answer: backs only)."""
     rows, cols = len(row_labels), len(col_labels)
     peak = max(max(float(x) for x in row) for row in weights) or 1.0
-    cell_w = max(max(_width(t) for row in cell_text for t in row) + 4, 40.0)
-    cell_h = 30.0
     label_w = max(_width(t) for t in row_labels) + 6
+    number_w = max(_width(t) for row in cell_text for t in row)
+    # Room around each number, less when a wide map would otherwise outgrow a phone.
+    cell_w = max(number_w + 10, 40.0)
+    if label_w + 6 + cols * cell_w > WIDTH:
+        cell_w = max(number_w + 4, 40.0)
+    cell_h = 30.0
     rotate = max(_width(t) for t in col_labels) > cell_w - 6
     band = (max(_width(t) for t in col_labels) + 10) if rotate else PX + 12
     x0, y0 = label_w + 4, band + 2
