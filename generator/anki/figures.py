@@ -112,8 +112,8 @@ class Figures:
 
 @dataclass(frozen=True)
 class Svg:
-    """A pooled problem's card figure: SVG bytes, laid out for a phone (so never wider
-    than a phone card: no minimum width to keep) and a digest of them for its media name.
+    """A pooled problem's card figure: SVG bytes laid out for a phone (``figures.cards``),
+    its width and a digest of the bytes for its media name.
 
     A media file rather than markup in the field: a pool of 20 maps inline would put
     100 KB in one field, more than AnkiWeb's sync takes comfortably.
