@@ -155,7 +155,8 @@ def test_front_figures_mark_nothing_and_back_figures_say_what_they_mark(collecti
                 recorded = marks_of((media / name).read_bytes())
                 assert recorded is not None, name
                 backs += recorded != "none"
-    assert fronts >= 2 * 20 and backs >= 3 * 20  # image_grid, caption_words, dominant_score mark a cell
+    # image_grid, caption_words, dominant_score mark a cell; two problems of a pool may share a figure
+    assert fronts >= 2 * 15 and backs >= 3 * 15
 
 
 def test_the_figure_fronts_used_to_show_would_fail_the_check():

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from test_practice_pool import first_problem
+
 pytestmark = pytest.mark.skipif(not os.environ.get("RUN_ANKI_TESTS"), reason="set RUN_ANKI_TESTS=1")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,7 +227,8 @@ def test_every_referenced_media_file_is_in_the_media_folder(imported, builds):
         for name in col.media.files_in_str(note.mid, "\x1f".join(note.fields)):
             referenced.add(name)
             path = media_dir / name
-            assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+            # Problem 0's figures are PNG; the pooled problems' are SVG.
+            assert path.is_file() and path.read_bytes()[:8] in (b"\x89PNG\r\n\x1a\n", b"<svg xml"), name
     practice = expected_practice()
     assert len(referenced) >= practice["attention"] + practice["reasoning"]
     assert len(referenced) == builds[0].media
@@ -299,7 +302,7 @@ def test_attention_answers_agree_with_an_independent_computation(imported):
         assert_rounds([repr(x) for row in as_rows(data["weights"]) for x in row], flat["weights"])
 
         card = col.get_card(note.card_ids()[0])
-        back = card.answer()
+        back, front = first_problem(card.answer()), first_problem(card.question())
         # The answer, at the precision the card's front asks for.
         assert_rounds(re.findall(r'<span class="weight">([-0-9.]+)</span>', back), flat["weights"], places=3)
         assert_rounds(re.findall(r'<span class="output">([-0-9.]+)</span>', back), flat["output"], places=2)
@@ -307,7 +310,7 @@ def test_attention_answers_agree_with_an_independent_computation(imported):
         for step in ("scores", "scaled", "exp", "weights", "output"):
             assert_rounds(step_cells(back, step), flat[step])
         # The question shows the inputs the answer was computed from.
-        cells = [float(x) for x in re.findall(r"<td>([-0-9.]+)</td>", card.question())]
+        cells = [float(x) for x in re.findall(r"<td>([-0-9.]+)</td>", front)]
         assert cells == [x for row in queries + data["keys"] + data["values"] for x in row]
         # Each named slip shows a different answer than the right one.
         hints = re.findall(r'data-slip="(\w+)">If you got weights ([-0-9., ]+) and output \(([-0-9., ]+)\)', back)
@@ -349,7 +352,7 @@ def test_matching_notes_pair_every_task_with_the_right_architecture(imported):
     for note in notes:
         data = data_of(note)
         card = col.get_card(note.card_ids()[0])
-        question, back = card.question(), card.answer()
+        question, back = first_problem(card.question()), first_problem(card.answer())
         for task in data["tasks"]:
             assert html.escape(task, quote=False) in question
         for architecture in data["architectures"]:
@@ -387,7 +390,7 @@ def test_reasoning_answers_agree_with_their_attention_maps(imported):
         sums = [math.fsum(x for row in data["weights"] for x in row)] if data["kind"] == "image_grid" else [
             math.fsum(row) for row in data["weights"]]
         assert sums == pytest.approx([1.0] * len(sums), abs=1e-9)
-        answer = html.unescape(col.get_card(note.card_ids()[0]).answer())
+        answer = html.unescape(first_problem(col.get_card(note.card_ids()[0]).answer()))
         if data["kind"] == "image_grid":
             r, c = argmax_2d(data["weights"])
             assert f"Row {r + 1}, column {c + 1}" in answer

@@ -43,6 +43,24 @@ def data(note) -> dict:
     return json.loads(html.unescape(note.fields["Data"]))
 
 
+def first_problem(card_html: str) -> str:
+    """A card's HTML with every pooled problem but the first taken out and the first one's
+    wrapper removed: the card as it was before pools (what a client without scripts shows;
+    the test in Chromium checks that it does)."""
+    out, i = [], 0
+    for m in re.finditer(r'<div class="pool-entry" data-pool="(\d+)"[^>]*>', card_html):
+        depth, j = 1, m.end()
+        while depth:
+            tag = re.compile(r"<(/?)div\b[^>]*>").search(card_html, j)
+            depth += -1 if tag.group(1) else 1
+            j = tag.end()
+        out.append(card_html[i:m.start()])
+        if m.group(1) == "0":
+            out.append(card_html[m.end():tag.start()])  # entry 0 without its wrapper
+        i = j
+    return "".join(out) + card_html[i:]
+
+
 def full_entries(note) -> list[dict]:
     d = data(note)
     return [{k: v for k, v in {**d, **own}.items() if k != "pool"} for own in d["pool"]]
@@ -52,6 +70,13 @@ def entries(field: str) -> list[str]:
     found = ENTRY.findall(field)
     assert [int(i) for i, _ in found] == list(range(len(found)))
     return [body for _, body in found]
+
+
+def test_first_problem_drops_the_other_entries_whole():
+    field = ('<div class="pool-entry" data-pool="0"><div class="a">zero</div></div> '
+             '<div class="pool-entry" data-pool="1" hidden><div><div>one</div></div></div> '
+             '<div class="pool-entry" data-pool="12" hidden>twelve</div>')
+    assert first_problem(f"<p>{field}</p><b>after</b>") == '<p><div class="a">zero</div>  </p><b>after</b>'
 
 
 def test_stream_of_entry_0_is_the_variants_and_entries_differ():
