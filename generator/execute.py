@@ -23,7 +23,7 @@ from .transform import Deck
 KERNEL = "python3"
 TIMEOUT_S = 120
 # Bump to invalidate every cached output (e.g. if what is stored changes shape).
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: entries carry the sha256 of their outputs
 
 
 def cache_key(sources: list[str]) -> str:
@@ -60,6 +60,34 @@ def _code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [c for c in notebook.cells if c.cell_type == "code"]
 
 
+def _canonical(outputs: list) -> str:
+    return json.dumps(outputs, sort_keys=True, separators=(",", ":"))
+
+
+def _read_verified(path: Path, n_cells: int) -> list | None:
+    """The cached outputs if the entry's digest matches its content, else None.
+
+    A damaged entry (cut short, or edited so it still parses) is run again, and the build
+    says so, as it does for a damaged figure.
+    """
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        entry = None
+    ok = (
+        isinstance(entry, dict)
+        and isinstance(entry.get("outputs"), list)
+        and len(entry["outputs"]) == n_cells
+        and entry.get("sha256") == hashlib.sha256(_canonical(entry["outputs"]).encode("utf-8")).hexdigest()
+    )
+    if not ok:
+        print(f"warning: {path}: damaged execution cache entry, cells run again", file=sys.stderr)
+        return None
+    return entry["outputs"]
+
+
 def executed(notebook: nbformat.NotebookNode, deck: Deck, cache_dir: Path) -> nbformat.NotebookNode:
     """A copy of ``notebook`` with every code cell's outputs, from the cache when it has them."""
     result = copy.deepcopy(notebook)
@@ -67,13 +95,12 @@ def executed(notebook: nbformat.NotebookNode, deck: Deck, cache_dir: Path) -> nb
     if not cells:
         return result
     cached = Path(cache_dir) / f"{cache_key([c.source for c in cells])}.json"
-    try:
-        outputs = json.loads(cached.read_text(encoding="utf-8"))
-        if len(outputs) != len(cells):
-            raise ValueError("cached outputs do not match the cells")
-    except (OSError, ValueError):
+    outputs = _read_verified(cached, len(cells))
+    if outputs is None:
         outputs = _run(copy.deepcopy(result), deck)
-        write_atomic(cached, json.dumps(outputs, sort_keys=True, indent=1).encode("utf-8"))
+        body = _canonical(outputs)
+        entry = {"sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(), "outputs": outputs}
+        write_atomic(cached, json.dumps(entry, sort_keys=True, indent=1).encode("utf-8"))
     for n, (cell, cell_outputs) in enumerate(zip(cells, outputs), start=1):
         cell.outputs = [nbformat.from_dict(o) for o in cell_outputs]
         cell.execution_count = n

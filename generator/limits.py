@@ -14,6 +14,9 @@ from .errors import ParameterError
 
 SEED = (0, 2**63 - 1)  # fits a signed 64-bit integer in any tool that stores it
 VARIANT = (0, 2**32 - 1)
+# Problems in one practice note's pool (cards/<lesson>.practice.toml "pool"); every
+# entry's HTML travels in the note's fields, so the top keeps a field small.
+POOL = (1, 60)
 # Fresh seeds (a build without --seed) are drawn from the start of the range:
 # short enough to read out and type again.
 FRESH_SEED_BELOW = 2**31

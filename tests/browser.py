@@ -27,7 +27,8 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def browser_page(viewport=(1280, 720)) -> Iterator:
+def browser_page(viewport=(1280, 720), **options) -> Iterator:
+    """A page in a fresh profile; ``options`` go to Playwright's context (java_script_enabled=False, ...)."""
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
@@ -39,6 +40,7 @@ def browser_page(viewport=(1280, 720)) -> Iterator:
                 headless=True,
                 args=CHROMIUM_FLAGS,
                 viewport={"width": viewport[0], "height": viewport[1]},
+                **options,
             )
             try:
                 page = context.pages[0] if context.pages else context.new_page()

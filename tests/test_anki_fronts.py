@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from test_anki_import import LESSON, TITLE, fresh_collection, import_apkg, source_date_epoch
+from test_practice_pool import entries
 
 pytestmark = pytest.mark.skipif(not os.environ.get("RUN_ANKI_TESTS"), reason="set RUN_ANKI_TESTS=1")
 
@@ -65,9 +66,14 @@ def text(fragment: str) -> str:
 
 
 def marks_of(png: bytes) -> str | None:
-    # Read the PNG's text chunks directly (not through the code under test).
+    # Read the PNG's text chunks directly (not through the code under test); a pooled
+    # problem's SVG says it on its root element.
     import io
     from PIL import Image
+
+    if png.lstrip().startswith(b"<svg"):
+        found = re.match(rb'<svg[^>]*\sdata-marks="([^"]*)"', png.lstrip())
+        return found.group(1).decode() if found else None
 
     with Image.open(io.BytesIO(png)) as image:
         return image.text.get("Marks")
@@ -100,11 +106,12 @@ def test_no_front_shows_back_only_text(collection):
     for card, note, kind in cards_of(collection):
         front = text(card.question())
         for field in BACK_ONLY.get(kind, ()):
-            shown = text(note[field])
-            if len(shown) >= 8:  # a field of a few characters ("3") may occur anywhere
-                assert shown not in front, (kind, field, shown)
-                checked += 1
-    assert checked > 20
+            for entry in entries(note[field]) or [note[field]]:  # each problem of a pool
+                shown = text(entry)
+                if len(shown) >= 8:  # a field of a few characters ("3") may occur anywhere
+                    assert shown not in front, (kind, field, shown)
+                    checked += 1
+    assert checked > 200
 
 
 def test_practice_fronts_do_not_name_the_answer(collection):
@@ -116,15 +123,18 @@ def test_practice_fronts_do_not_name_the_answer(collection):
         front = text(card.question())
         assert not WINNER_WORDS.search(front), (kind, WINNER_WORDS.search(front).group(0), front)
         if kind.endswith("attention practice"):
-            out = data["text"]["output"]
-            assert "(" + ", ".join(out) + ")" not in front and ", ".join(out) not in front
-            assert " ".join(data["text"]["weights"]) not in front
+            for own in data["pool"]:  # every problem of the pool (entry 0's text is at the top)
+                out = own.get("text", data["text"])["output"]
+                assert "(" + ", ".join(out) + ")" not in front and ", ".join(out) not in front
+                assert " ".join(own.get("text", data["text"])["weights"]) not in front
         elif kind.endswith("RNN practice"):
             seen.add("rnn")
             # Neither the states nor the product nor the regime's name; the inputs are there.
             assert not re.search(r"vanish|explod", front, re.I), front
-            for number in [*data["text"]["state"], data["text"]["product"], *data["text"]["factor"]]:
-                assert number not in front, (number, front)
+            for own in data.get("pool", [{}]):
+                shown = own.get("text", data["text"])
+                for number in [*shown["state"], shown["product"], *shown["factor"]]:
+                    assert number not in front, (number, front)
             assert f"w = {data['text']['w']}" in front and f"u = {data['text']['u']}" in front
         elif kind.endswith("matching"):
             for task, arch, reason in data["answer"]:
@@ -138,18 +148,20 @@ def test_practice_fronts_do_not_name_the_answer(collection):
             assert not re.search(r"recurrence in depth|attention and Transformers in depth", front, re.I), front
         elif kind.endswith("reasoning"):
             seen.add(data["kind"])
+            numbers = [own.get("numbers", data["numbers"]) for own in data["pool"]]
             if data["kind"] == "image_grid":
-                top = data["numbers"]["top"]
-                assert f"row {top['row']}, column {top['col']}" not in front.lower()
+                for top in (n["top"] for n in numbers):
+                    assert f"row {top['row']}, column {top['col']}" not in front.lower()
             # A map on the front must be the data the question reads, and the question says
             # so; a map of the weights the question asks for (equal_scores, dominant_score,
             # scaling_dk) would be the answer.
             if "<img" in card.question():
                 assert "shown" in front, (data["kind"], front)
-            answer = text(note["Answer"])
-            assert answer.split(",")[0] not in front or data["kind"] == "caption_words"
+            for answer in map(text, entries(note["Answer"]) or [note["Answer"]]):
+                assert answer.split(",")[0] not in front or data["kind"] == "caption_words"
             if data["kind"] == "caption_words":
-                assert f"The {data['numbers']['top']['region']} region, with" not in front
+                for top in (n["top"] for n in numbers):
+                    assert f"The {top['region']} region, with" not in front
     assert seen == {"image_grid", "caption_words", "equal_scores", "dominant_score", "scaling_dk", "rnn", "tracks"}
 
 
@@ -159,7 +171,7 @@ def test_front_figures_mark_nothing_and_back_figures_say_what_they_mark(collecti
     for card, note, kind in cards_of(collection):
         question, answer = card.question(), card.answer()
         front_images = set(re.findall(r'<img src="([^"]+)"', question))
-        for name in front_images:
+        for name in front_images:  # pooled problems' figures too, shown or not
             assert marks_of((media / name).read_bytes()) == "none", (kind, name)
             fronts += 1
         for name in set(re.findall(r'<img src="([^"]+)"', answer)) - front_images:
@@ -169,7 +181,8 @@ def test_front_figures_mark_nothing_and_back_figures_say_what_they_mark(collecti
                 recorded = marks_of((media / name).read_bytes())
                 assert recorded is not None, name
                 backs += recorded != "none"
-    assert fronts >= 2 and backs >= 3  # image_grid, caption_words, dominant_score mark a cell
+    # image_grid, caption_words, dominant_score mark a cell; two problems of a pool may share a figure
+    assert fronts >= 2 * 15 and backs >= 3 * 15
 
 
 def test_the_figure_fronts_used_to_show_would_fail_the_check():

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from test_practice_pool import first_problem
+
 pytestmark = pytest.mark.skipif(not os.environ.get("RUN_ANKI_TESTS"), reason="set RUN_ANKI_TESTS=1")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,7 +232,8 @@ def test_every_referenced_media_file_is_in_the_media_folder(imported, builds):
         for name in col.media.files_in_str(note.mid, "\x1f".join(note.fields)):
             referenced.add(name)
             path = media_dir / name
-            assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+            # Problem 0's figures are PNG; the pooled problems' are SVG.
+            assert path.is_file() and path.read_bytes()[:8] in (b"\x89PNG\r\n\x1a\n", b"<svg xml"), name
     practice = expected_practice()
     assert len(referenced) >= practice["attention"] + practice["reasoning"]
     assert len(referenced) == builds[0].media
@@ -304,7 +307,7 @@ def test_attention_answers_agree_with_an_independent_computation(imported):
         assert_rounds([repr(x) for row in as_rows(data["weights"]) for x in row], flat["weights"])
 
         card = col.get_card(note.card_ids()[0])
-        back = card.answer()
+        back, front = first_problem(card.answer()), first_problem(card.question())
         # The answer, at the precision the card's front asks for.
         assert_rounds(re.findall(r'<span class="weight">([-0-9.]+)</span>', back), flat["weights"], places=3)
         assert_rounds(re.findall(r'<span class="output">([-0-9.]+)</span>', back), flat["output"], places=2)
@@ -312,7 +315,7 @@ def test_attention_answers_agree_with_an_independent_computation(imported):
         for step in ("scores", "scaled", "exp", "weights", "output"):
             assert_rounds(step_cells(back, step), flat[step])
         # The question shows the inputs the answer was computed from.
-        cells = [float(x) for x in re.findall(r"<td>([-0-9.]+)</td>", card.question())]
+        cells = [float(x) for x in re.findall(r"<td>([-0-9.]+)</td>", front)]
         assert cells == [x for row in queries + data["keys"] + data["values"] for x in row]
         # Each named slip shows a different answer than the right one.
         hints = re.findall(r'data-slip="(\w+)">If you got weights ([-0-9., ]+) and output \(([-0-9., ]+)\)', back)
@@ -354,7 +357,7 @@ def test_matching_notes_pair_every_task_with_the_right_architecture(imported):
     for note in notes:
         data = data_of(note)
         card = col.get_card(note.card_ids()[0])
-        question, back = card.question(), card.answer()
+        question, back = first_problem(card.question()), first_problem(card.answer())
         for task in data["tasks"]:
             assert html.escape(task, quote=False) in question
         for architecture in data["architectures"]:
@@ -390,11 +393,12 @@ def test_tracks_notes_route_every_question_as_the_lesson_does(imported):
         assert (data["lesson"], data["key"], data["seed"]) == (LESSON, "tracks", SEED_1)
         assert note["Key"] == f"{LESSON}/tracks/{data['variant'] + 1:02d}"
         card = col.get_card(note.card_ids()[0])
-        question, back = card.question(), card.answer()
-        shown = [html.unescape(q) for q in re.findall(r"<li>(.*?)</li>", note["Questions"])]
+        # Problem 0 of the note's pool: the one its Data keys describe at the top level.
+        question, back = first_problem(card.question()), first_problem(card.answer())
+        shown = [html.unescape(q) for q in re.findall(r"<li>(.*?)</li>", first_problem(note["Questions"]))]
         assert len(shown) == n == len(set(shown))
         assert [q for q, _, _ in data["answer"]] == shown
-        listed = [html.unescape(t) for t in re.findall(r"<li><b>[A-Z]\.</b> (.*?)</li>", note["Tracks"])]
+        listed = [html.unescape(t) for t in re.findall(r"<li><b>[A-Z]\.</b> (.*?)</li>", first_problem(note["Tracks"]))]
         assert [set(re.findall(r"Track (\d+)", t)) for t in listed] == [{"12"}, {"5", "14"}]
         assert "lesson 2" in listed[0]
         rows = re.findall(r'<span class="question">(.*?)</span><br><b class="track">([A-Z])\. (.*?)</b>: '
@@ -435,7 +439,7 @@ def test_reasoning_answers_agree_with_their_attention_maps(imported):
         sums = [math.fsum(x for row in data["weights"] for x in row)] if data["kind"] == "image_grid" else [
             math.fsum(row) for row in data["weights"]]
         assert sums == pytest.approx([1.0] * len(sums), abs=1e-9)
-        answer = html.unescape(col.get_card(note.card_ids()[0]).answer())
+        answer = html.unescape(first_problem(col.get_card(note.card_ids()[0]).answer()))
         if data["kind"] == "image_grid":
             r, c = argmax_2d(data["weights"])
             assert f"Row {r + 1}, column {c + 1}" in answer
@@ -508,7 +512,7 @@ def test_rnn_answers_agree_with_an_independent_computation(imported):
         regimes.append(regime)
 
         card = col.get_card(note.card_ids()[0])
-        question, back = card.question(), html.unescape(card.answer())
+        question, back = first_problem(card.question()), html.unescape(first_problem(card.answer()))
         assert r"Give \(a_t\) to 4 decimals, \(h_t\) and \(1 - h_t^2\) to 3, \(f_t\) to 4 and the product to 3" in question
         assert [float(x) for x in re.findall(r"<td>([-0-9.]+)</td>", question)] == xs
         assert f"w = {data['text']['w']}" in question and float(data["text"]["w"]) == w
@@ -691,16 +695,23 @@ def test_card_figures_carry_alt_text_with_their_numbers(imported):
     assert heads
     for note in heads:
         data = data_of(note)
-        (alt,) = img_alts(note["Figure"])
-        q = as_rows(data["query"])[0]
-        weights = head_by_hand(q, data["keys"], data["values"])["weights"]
-        assert ", ".join(f"{w:.3f}" for w in weights) in alt, alt
+        alts = img_alts(note["Figure"])
+        # One figure per problem of the note's pool, in pool order.
+        assert len(alts) == len(data["pool"])
+        for p, alt in enumerate(alts):
+            own = {**data, **data["pool"][p]}
+            q = as_rows(own["query"])[0]
+            weights = head_by_hand(q, own["keys"], own["values"])["weights"]
+            assert ", ".join(f"{w:.3f}" for w in weights) in alt, (p, alt)
     maps = notes_of(col, TYPE_REASONING)
     assert maps
     for note in maps:
-        data = data_of(note)
+        pooled = data_of(note)
         for field in ("Image", "Answer"):
-            for alt in img_alts(note[field]):
+            alts = img_alts(note[field])
+            assert len(alts) in (0, len(pooled["pool"]))
+            for p, alt in enumerate(alts):
+                data = {**pooled, **pooled["pool"][p]}
                 assert alt.startswith("Map of"), alt
                 if field == "Image":  # the front names no answer, but states every number it shows
                     assert "largest" not in alt

@@ -94,7 +94,7 @@ def test_a_new_kind_is_one_row(tmp_path, monkeypatch):
     assert [n.tags for n in notes] == [("practice::spare",)] * 2
     assert all(n.note_type.name == "Spare" for n in notes)
     path.write_text("[spare]\nm = 3\n")
-    with pytest.raises(BuildError, match=r"unknown setting 'm' in \[spare\] \(known: variants, n\)"):
+    with pytest.raises(BuildError, match=r"unknown setting 'm' in \[spare\] \(known: variants, pool, n\)"):
         parse_settings(path)
 
 

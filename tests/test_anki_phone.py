@@ -54,6 +54,10 @@ def page_html(body: str, night: bool, mathjax: Path) -> str:
 def min_text_px(png: Path) -> float | None:
     from PIL import Image
 
+    if png.suffix == ".svg":  # a pooled problem's figure records it on its root element
+        found = re.match(r'<svg[^>]*\sdata-min-text-px="([\d.]+)"', png.read_text(encoding="utf-8"))
+        return float(found.group(1)) if found else None
+
     with Image.open(png) as image:
         value = image.text.get("MinTextPx")
     return None if value is None else float(value)

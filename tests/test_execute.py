@@ -91,6 +91,32 @@ def test_rebuild_with_unchanged_code_starts_no_kernel(tmp_path, monkeypatch):
         execute.executed(changed, deck, tmp_path / "execute")
 
 
+def test_a_damaged_cache_entry_is_run_again_and_reported(tmp_path, monkeypatch, capsys):
+    from generator import execute
+    from generator.exercises import lesson_examples, template_context
+    from generator.figures.cache import FigureCache
+    from generator.notebook import to_notebook
+    from generator.source import read_lesson
+    from generator.transform import transform
+
+    lesson = read_lesson(Path(__file__).resolve().parent.parent / "slides" / f"{LESSON}.md")
+    examples = lesson_examples(lesson)
+    deck = transform(lesson, template_context(lesson, examples), examples, FigureCache(tmp_path / "figures"))
+    notebook = to_notebook(deck)
+    first = execute.executed(notebook, deck, tmp_path / "execute")
+    [entry] = (tmp_path / "execute").glob("*.json")
+    # Still valid JSON, with one printed digit changed: only the digest can tell.
+    tampered = entry.read_text(encoding="utf-8").replace("weights: 0.", "weights: 9.", 1)
+    assert tampered != entry.read_text(encoding="utf-8")
+    entry.write_text(tampered, encoding="utf-8")
+    runs = []
+    real_run = execute._run
+    monkeypatch.setattr(execute, "_run", lambda *args: runs.append(1) or real_run(*args))
+    again = execute.executed(notebook, deck, tmp_path / "execute")
+    assert runs == [1] and nbformat.writes(again) == nbformat.writes(first)
+    assert "damaged execution cache entry" in capsys.readouterr().err
+
+
 def test_failing_cell_is_one_line_with_its_place_and_no_execute_skips_it(tmp_path):
     slides = tmp_path / "slides"
     slides.mkdir()

@@ -136,11 +136,11 @@ def test_a_pure_function_of_seed_key_and_variant():
 @pytest.mark.parametrize(
     ("kwargs", "words"),
     [
-        ({"n": 1}, "n must be an integer in [2, 8], got 1"),
-        ({"n": 9}, "n must be an integer in [2, 8]"),
-        ({"n": True}, "n must be an integer in [2, 8]"),
-        ({"variant": -1}, "variant must be an integer in [0, 2**32)"),
-        ({"seed": -3}, "seed must be an integer in [0, 2**63)"),
+        ({"n": 1}, "n must be an integer from 2 to 8, got 1"),
+        ({"n": 9}, "n must be an integer from 2 to 8"),
+        ({"n": True}, "n must be an integer from 2 to 8"),
+        ({"variant": -1}, "variant must be an integer from 0 to 4294967295"),
+        ({"seed": -3}, "seed must be an integer from 0 to 9223372036854775807"),
     ],
 )
 def test_bad_parameters(kwargs, words):

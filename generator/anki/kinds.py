@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError, ParameterError
-from . import practice
+from . import pool, practice
 from .deck import MediaSource, NoteSpec, note_guid
 from .models import ATTENTION, MATCHING, REASONING, RNN, TRACKS, NoteType
 
@@ -47,7 +47,9 @@ class Kind:
     settings: tuple[Setting, ...]
     variants: int  # notes when the table leaves "variants" out
     note_type: NoteType
-    draw: Callable[[int, int, KindSettings], Any]  # (seed, variant, settings) -> item
+    # (seed, variant, settings, entry) -> item: entry p of the note's pool, from the
+    # stream (seed, key, variant, p); entry 0 is the note's first problem.
+    draw: Callable[[int, int, KindSettings, int], Any]
     fields: Callable[[str, int, int, Any, Figures], Fields]  # (lesson, seed, variant, item, figures)
     tags: Callable[[Any, KindSettings], tuple[str, ...]]
     # Engine parameter -> the setting to point at when the engine rejects it.
@@ -124,24 +126,32 @@ KINDS: tuple[Kind, ...] = (
 
 
 def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache: FigureCache | None) -> list[NoteSpec]:
-    """All practice notes of the lesson, kind by kind in table order, each in variant order.
+    """All practice notes of the lesson, kind by kind in table order, each in variant order,
+    each with its pool of ``pool`` problems (``pool.py``).
 
     ``cache`` is the build's one figure cache; without it figures are drawn directly.
+    Entry 0's figures are the matplotlib PNGs a note always had; the other entries'
+    are SVGs from templates (``figures.cards``), a millisecond each.
     """
-    from .figures import Figures
+    from .figures import CardSvgs, Figures
     from .settings import key_line
 
     figures = Figures(cache)  # lazily imports matplotlib on the first figure
+    svgs = CardSvgs()
     notes: list[NoteSpec] = []
     for kind in KINDS:
         cfg = settings.of(kind.key)
         for variant in range(cfg.variants):
-            try:
-                item = kind.draw(seed, variant, cfg)
-            except ParameterError as exc:
-                where = key_line(settings, kind.key, kind.setting_for(exc)) or None
-                raise BuildError(f"[{kind.key}] {exc}", settings.path or Path("<practice settings>"), where) from None
-            fields, media = kind.fields(lesson, seed, variant, item, figures)
+            entries, items = [], []
+            for entry in range(cfg.pool):
+                try:
+                    item = kind.draw(seed, variant, cfg, entry)
+                except ParameterError as exc:
+                    where = key_line(settings, kind.key, kind.setting_for(exc)) or None
+                    raise BuildError(f"[{kind.key}] {exc}", settings.path or Path("<practice settings>"), where) from None
+                items.append(item)
+                entries.append(kind.fields(lesson, seed, variant, item, figures if entry == 0 else svgs))
+            fields, media = pool.merge(entries)
             notes.append(NoteSpec(kind.note_type, fields, note_guid(lesson, kind.key, variant), "practice",
-                                  kind.tags(item, cfg), media))
+                                  kind.tags(items[0], cfg), media))
     return notes

@@ -46,6 +46,10 @@ class NoteType:
     template: str  # stem of the .front.html/.back.html files
     cloze: bool = False
     sort_field: str | None = None  # defaults to the first field
+    # Practice notes carry a pool of problems in their fields; the front then ends with
+    # the script that shows one a day (templates/anki/pool.html). The back repeats it
+    # through {{FrontSide}}, so both sides pick the same problem.
+    pooled: bool = False
 
     @property
     def model_id(self) -> int:
@@ -70,6 +74,7 @@ ATTENTION = NoteType(
     "Vision lessons: attention practice",
     ("Key", "Task", "Inputs", "Steps", "Answer", "Hints", "Figure", "Data"),
     "attention",
+    pooled=True,
 )
 MATCHING = NoteType(
     "architecture-matching",
@@ -77,6 +82,7 @@ MATCHING = NoteType(
     "Vision lessons: architecture matching",
     ("Key", "Task", "Tasks", "Architectures", "Answer", "Data"),
     "matching",
+    pooled=True,
 )
 REASONING = NoteType(
     "attention-map-reasoning",
@@ -84,6 +90,7 @@ REASONING = NoteType(
     "Vision lessons: attention-map reasoning",
     ("Key", "Prompt", "Image", "Answer", "Explanation", "Data"),
     "reasoning",
+    pooled=True,
 )
 
 RNN = NoteType(
@@ -92,6 +99,7 @@ RNN = NoteType(
     "Vision lessons: RNN practice",
     ("Key", "Task", "Inputs", "Steps", "Answer", "Hints", "Data"),
     "rnn",
+    pooled=True,
 )
 
 TRACKS = NoteType(
@@ -100,6 +108,7 @@ TRACKS = NoteType(
     "Vision lessons: where to go deeper",
     ("Key", "Task", "Questions", "Tracks", "Answer", "Data"),
     "tracks",
+    pooled=True,
 )
 
 NOTE_TYPES: tuple[NoteType, ...] = (BASIC, CLOZE, ATTENTION, MATCHING, REASONING, RNN, TRACKS)
@@ -116,7 +125,7 @@ def _model(note_type: NoteType) -> genanki.Model:
     stem = note_type.template
     template = {
         "name": "Cloze" if note_type.cloze else "Card 1",
-        "qfmt": template_text(f"{stem}.front.html"),
+        "qfmt": template_text(f"{stem}.front.html") + (template_text("pool.html") if note_type.pooled else ""),
         "afmt": template_text(f"{stem}.back.html"),
     }
     sort_field = note_type.sort_field or note_type.fields[0]

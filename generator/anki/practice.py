@@ -20,7 +20,7 @@ from typing import Any
 from ..practice import attention, rnn
 from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource
-from .figures import Figures, Png, phone_min_width
+from .figures import Figures, Png, Svg, phone_min_width
 from .markup import to_html
 from .render import fragment
 
@@ -51,7 +51,7 @@ def note_key(lesson: str, exercise: str, variant: int) -> str:
     return f"{lesson}/{exercise}/{variant + 1:02d}"
 
 
-def media_name(lesson: str, exercise: str, variant: int, png: Png) -> str:
+def media_name(lesson: str, exercise: str, variant: int, png: Png | Svg) -> str:
     """A flat, content-addressed media name.
 
     Anki keeps the first file it sees under a name; a new build's figure under an
@@ -59,7 +59,7 @@ def media_name(lesson: str, exercise: str, variant: int, png: Png) -> str:
     changes with the bytes avoids both. (Unused old figures are removed by
     Tools > Check Media.)
     """
-    return f"{lesson}-{exercise}-{variant + 1:02d}-{png.digest[:12]}.png"
+    return f"{lesson}-{exercise}-{variant + 1:02d}-{png.digest[:12]}.{png.suffix}"
 
 
 def data_field(data: dict[str, Any]) -> str:
@@ -74,7 +74,7 @@ def _label(name: str, index: int | None = None) -> str:
 # --- attention head ----------------------------------------------------------------
 
 
-def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png | Svg) -> tuple[dict[str, str], dict[str, MediaSource]]:
     """Every field of one attention practice note, and its media."""
     views = worked_steps(problem)
     first = views[0]
@@ -188,10 +188,10 @@ def _hints(problem: attention.Problem) -> list[dict[str, str]]:
     return out
 
 
-def draw_attention(seed: int, variant: int, cfg: Any) -> attention.Problem:
+def draw_attention(seed: int, variant: int, cfg: Any, entry: int = 0) -> attention.Problem:
     return attention.draw(
         seed, key=ATTENTION_KEY, variant=variant, difficulty=cfg.difficulty,
-        d_k=cfg.d_k, n_keys=cfg.n_keys, n_queries=cfg.n_queries,
+        d_k=cfg.d_k, n_keys=cfg.n_keys, n_queries=cfg.n_queries, entry=entry,
     )
 
 
@@ -234,10 +234,10 @@ def matching_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str
     }
 
 
-def draw_matching(seed: int, variant: int, cfg: Any) -> Any:
+def draw_matching(seed: int, variant: int, cfg: Any, entry: int = 0) -> Any:
     from ..practice import matching
 
-    return matching.draw(seed, variant=variant, n=cfg.n)
+    return matching.draw(seed, variant=variant, n=cfg.n, entry=entry)
 
 
 def matching_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
@@ -247,8 +247,8 @@ def matching_note(lesson: str, seed: int, variant: int, item: Any, figures: Figu
 # --- attention-map reasoning -------------------------------------------------------------
 
 
-def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: Png | None,
-                     answer_png: Png | None = None) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: Png | Svg | None,
+                     answer_png: Png | Svg | None = None) -> tuple[dict[str, str], dict[str, MediaSource]]:
     media: dict[str, MediaSource] = {}
     image = answer_image = ""
     if image_png is not None:
@@ -274,12 +274,13 @@ def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png:
     return fields, media
 
 
-def draw_reasoning(seed: int, variant: int, cfg: Any) -> Any:
+def draw_reasoning(seed: int, variant: int, cfg: Any, entry: int = 0) -> Any:
     from ..practice import reasoning
 
-    # Kinds cycle by variant index, so note i keeps its kind from build to build.
+    # Kinds cycle by variant index, so note i keeps its kind from build to build
+    # (and every entry of its pool has that kind).
     kind = cfg.kinds[variant % len(cfg.kinds)] if cfg.kinds else None
-    return reasoning.draw(seed, variant=variant, kind=kind)
+    return reasoning.draw(seed, variant=variant, kind=kind, entry=entry)
 
 
 def reasoning_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
@@ -352,10 +353,10 @@ def rnn_fields(lesson: str, problem: rnn.Problem) -> dict[str, str]:
     }
 
 
-def draw_rnn(seed: int, variant: int, cfg: Any) -> rnn.Problem:
+def draw_rnn(seed: int, variant: int, cfg: Any, entry: int = 0) -> rnn.Problem:
     # "alternate": the engine's default, notes 1, 3, ... vanishing and notes 2, 4, ... exploding.
     regime = None if cfg.regime == "alternate" else cfg.regime
-    return rnn.draw(seed, key=RNN_KEY, variant=variant, regime=regime, T=cfg.T)
+    return rnn.draw(seed, key=RNN_KEY, variant=variant, regime=regime, T=cfg.T, entry=entry)
 
 
 def rnn_note(lesson: str, seed: int, variant: int, problem: rnn.Problem, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
@@ -386,10 +387,10 @@ def tracks_fields(lesson: str, seed: int, variant: int, item: Any) -> dict[str, 
     }
 
 
-def draw_tracks(seed: int, variant: int, cfg: Any) -> Any:
+def draw_tracks(seed: int, variant: int, cfg: Any, entry: int = 0) -> Any:
     from ..practice import tracks
 
-    return tracks.draw(seed, variant=variant, n=cfg.n)
+    return tracks.draw(seed, variant=variant, n=cfg.n, entry=entry)
 
 
 def tracks_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:

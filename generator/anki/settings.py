@@ -15,20 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import limits
 from ..errors import BuildError
 from ..textfile import read_source
 from .kinds import KINDS, Kind
 
 MAX_VARIANTS = 10_000  # a sanity bound: above it a typo (an extra zero) is likelier than intent; the benchmark builds 10,000
+POOL = 20  # problems per note when a table leaves "pool" out: a new one each day for 20 days
 
 
 @dataclass(frozen=True)
 class KindSettings:
-    """One kind's settings: ``variants`` and the kind's own keys, read as attributes."""
+    """One kind's settings: ``variants``, ``pool`` and the kind's own keys, read as attributes."""
 
     variants: int
     values: Mapping[str, Any] = field(default_factory=dict)
     line: int = 0  # where the table starts, for errors raised when drawing
+    pool: int = POOL  # problems per note; a card shows one a day
 
     def __getattr__(self, name: str) -> Any:
         values = self.__dict__.get("values", {})
@@ -98,7 +101,7 @@ def parse_settings(path: Path) -> PracticeSettings:
         if not isinstance(value, dict):
             raise BuildError(f"{table!r} must be a table such as [{table}]", path, _first_line(text, table))
         kind = by_key[table]
-        schema = {"variants": int, **{s.name: s.type for s in kind.settings}}
+        schema = {"variants": int, "pool": int, **{s.name: s.type for s in kind.settings}}
         for key, item in value.items():
             expected = schema.get(key)
             if expected is None:
@@ -109,6 +112,9 @@ def parse_settings(path: Path) -> PracticeSettings:
         variants = value.get("variants", kind.variants)
         if not 0 <= variants <= MAX_VARIANTS:
             raise fail(f"[{table}] variants must be between 0 and {MAX_VARIANTS}, not {variants}", table, "variants")
+        pool = value.get("pool", POOL)
+        if not limits.POOL[0] <= pool <= limits.POOL[1]:
+            raise fail(f"[{table}] pool must be between {limits.POOL[0]} and {limits.POOL[1]}, not {pool}", table, "pool")
         values = {}
         for setting in kind.settings:
             item = value.get(setting.name, setting.default)
@@ -122,7 +128,7 @@ def parse_settings(path: Path) -> PracticeSettings:
                                table, setting.name)
                 item = tuple(item)
             values[setting.name] = item
-        kinds[table] = KindSettings(variants, values, _line_of(text, table))
+        kinds[table] = KindSettings(variants, values, _line_of(text, table), pool)
     return PracticeSettings(path=path, kinds=kinds)
 
 

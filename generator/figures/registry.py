@@ -248,6 +248,20 @@ def _heatmap_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
     return f"{head}; the largest weight in each row: {tops}"
 
 
+def head_alt(weights: list[str], output: list[str], most_attended: list[int]) -> str:
+    """The head figure's alt text for one query's printed numbers (card figures drawn
+    outside the registry use it, so every head is described in the same words)."""
+    data = {"shown": {"weights": [weights], "output": [output]}, "most_attended": [most_attended]}
+    return _head_alt({"query": 0}, data)
+
+
+def map_alt(kind: str, side: str, weights: list[list[float]], cells: list[list[str]], rows: list[str],
+            cols: list[str], answer_cell: tuple[int, int] | None) -> str:
+    """A reasoning map's alt text, as the registry's heatmap gives it, for card figures."""
+    data = {"kind": kind, "weights": weights, "cells": cells, "rows": rows, "cols": cols, "answer_cell": answer_cell}
+    return _heatmap_alt({"kind": kind, "card": side}, data)
+
+
 def _image_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
     grid, cells = data["weights"], data["cells"]
     flat = [(w, r, c) for r, row in enumerate(grid) for c, w in enumerate(row)]

@@ -197,10 +197,11 @@ class Matching:
     variant: int
 
 
-def draw(seed: int, variant: int = 0, n: int = 4) -> Matching:
-    """Draw variant ``variant`` of the matching exercise from ``seed``, with ``n`` tasks."""
+def draw(seed: int, variant: int = 0, n: int = 4, entry: int = 0) -> Matching:
+    """Draw variant ``variant`` of the matching exercise from ``seed``, with ``n`` tasks;
+    ``entry`` is its place in the note's pool (``seeds.stream``)."""
     n = check_int("n", n, *N_RANGE)
-    bits = seeds.stream(seed, KEY, variant)  # checks seed and variant
+    bits = seeds.stream(seed, KEY, variant, entry)  # checks seed, variant and entry
     names = [a.name for a in ARCHITECTURES]
     # n <= 4: n different architectures, so at least one listed architecture is a
     # distractor. Past five tasks architectures repeat, with the extra tasks drawn

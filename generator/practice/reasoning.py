@@ -506,11 +506,13 @@ _MAKERS = {
 }
 
 
-def draw(seed: int, variant: int = 0, kind: str | None = None) -> Reasoning:
-    """Draw variant ``variant`` of a reasoning item; ``kind`` None draws the kind too."""
+def draw(seed: int, variant: int = 0, kind: str | None = None, entry: int = 0) -> Reasoning:
+    """Draw variant ``variant`` of a reasoning item; ``kind`` None draws the kind too.
+    ``entry`` is its place in the note's pool (``seeds.stream``); every entry of a pool
+    has the kind entry 0 has."""
     if kind is not None and kind not in KINDS:
         raise ParameterError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}", "kind")
     if kind is None:
         kind = KINDS[seeds.below(seeds.stream(seed, KEY, variant), len(KINDS))]
-    bits = seeds.stream(seed, f"{KEY}/{kind}", variant)  # checks seed and variant
+    bits = seeds.stream(seed, f"{KEY}/{kind}", variant, entry)  # checks seed, variant and entry
     return _retry(kind, _MAKERS[kind](int(seed), int(variant)), bits)

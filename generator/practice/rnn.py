@@ -300,14 +300,15 @@ def _tenths(bits: np.random.PCG64, low: float, high: float) -> float:
     return float(seeds.integers(bits, round(low * 10), round(high * 10), 1)[0]) / 10
 
 
-def draw(seed: int, key: str = "rnn", variant: int = 0, regime: str | None = None, T: int = 2) -> Problem:
-    """Draw variant ``variant`` of exercise ``key`` from ``seed``.
+def draw(seed: int, key: str = "rnn", variant: int = 0, regime: str | None = None, T: int = 2, entry: int = 0) -> Problem:
+    """Draw variant ``variant`` of exercise ``key`` from ``seed``; ``entry`` is its place in
+    the note's pool (``seeds.stream``), and every entry keeps the variant's regime.
 
     ``regime`` defaults to REGIMES[variant % 2], so a set of notes alternates.
     Raises ParameterError for parameters outside their ranges.
     """
     T = check_int("T", T, *T_RANGE)
-    bits = seeds.stream(seed, key, variant)  # checks seed, key and variant
+    bits = seeds.stream(seed, key, variant, entry)  # checks seed, key, variant and entry
     seed, variant = int(seed), int(variant)
     if regime is None:
         regime = REGIMES[variant % 2]

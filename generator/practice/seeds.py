@@ -44,6 +44,11 @@ def check_variant(variant: object) -> int:
     return limits.check_int("variant", variant, *limits.VARIANT)
 
 
+def check_entry(entry: object) -> int:
+    """Return ``entry`` as an int if it is a place in the largest pool (0 to POOL[1] - 1)."""
+    return limits.check_int("entry", entry, 0, limits.POOL[1] - 1)
+
+
 def check_key(key: object) -> str:
     """Return ``key`` if it is a non-empty string, else raise ParameterError."""
     if not isinstance(key, str) or not key:
@@ -56,12 +61,19 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "little")
 
 
-def stream(seed: int, key: str, variant: int = 0) -> np.random.PCG64:
-    """The bit generator for variant ``variant`` of exercise ``key`` in seed ``seed``."""
+def stream(seed: int, key: str, variant: int = 0, entry: int = 0) -> np.random.PCG64:
+    """The bit generator for variant ``variant`` of exercise ``key`` in seed ``seed``.
+
+    ``entry`` numbers the problems in a note's pool (a card shows one per day). Entry 0
+    keeps the stream a note always had, so it is the problem earlier builds showed; entry
+    p > 0 is spawned below the variant, (variant, p), a stream of its own.
+    """
     seed = check_seed(seed)
     key = check_key(key)
     variant = check_variant(variant)
-    return np.random.PCG64(np.random.SeedSequence([seed, key_hash(key)], spawn_key=(variant,)))
+    entry = check_entry(entry)
+    spawn = (variant,) if entry == 0 else (variant, entry)
+    return np.random.PCG64(np.random.SeedSequence([seed, key_hash(key)], spawn_key=spawn))
 
 
 def integers(bits: np.random.PCG64, low: int, high: int, shape: int | tuple[int, ...]) -> np.ndarray:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.errors import ParameterError
+from generator.limits import check_int
 from generator.practice import seeds
 
 KEY = "tracks"
@@ -122,11 +123,11 @@ class Tracks:
     variant: int
 
 
-def draw(seed: int, variant: int = 0, n: int = 4) -> Tracks:
-    """Draw variant ``variant`` of the routing exercise from ``seed``, with ``n`` questions."""
-    if isinstance(n, bool) or not isinstance(n, int) or not N_RANGE[0] <= n <= N_RANGE[1]:
-        raise ParameterError(f"n must be an integer in [{N_RANGE[0]}, {N_RANGE[1]}], got {n!r}", "n")
-    bits = seeds.stream(seed, KEY, variant)  # checks seed and variant
+def draw(seed: int, variant: int = 0, n: int = 4, entry: int = 0) -> Tracks:
+    """Draw variant ``variant`` of the routing exercise from ``seed``, with ``n`` questions;
+    ``entry`` is its place in the note's pool (``seeds.stream``)."""
+    n = check_int("n", n, *N_RANGE)
+    bits = seeds.stream(seed, KEY, variant, entry)  # checks seed, variant and entry
     names = [t.name for t in TRACKS]
     # One question per destination first, so both are always needed; the rest come from
     # everything left, so the split is not always even.

@@ -65,11 +65,14 @@ def draw(
     n_queries: int = 1,
     *,
     level: Level | None = None,
+    entry: int = 0,
 ) -> Problem:
     """Draw variant ``variant`` of exercise ``key`` from ``seed``.
 
     The values have d_k components too (d_v = d_k). ``level`` replaces the named
     difficulty's Level (for authors testing their own ranges); it is checked the same way.
+    ``entry`` is the problem's place in its note's pool (``seeds.stream``); 0 is the
+    note's first problem.
     Raises ParameterError for parameters outside their ranges, or for a level that cannot
     meet the guarantees.
     """
@@ -81,7 +84,7 @@ def draw(
     n_keys = check_int("n_keys", n_keys, *N_KEYS_RANGE)
     n_queries = check_int("n_queries", n_queries, *N_QUERIES_RANGE)
     check_level(level, d_k)
-    bits = seeds.stream(seed, key, variant)  # checks seed, key and variant
+    bits = seeds.stream(seed, key, variant, entry)  # checks seed, key, variant and entry
     seed, variant = int(seed), int(variant)
     # Every guarantee is a statement about one query row, so rows are drawn one at a
     # time against fixed keys and values: the chance of success then no longer shrinks

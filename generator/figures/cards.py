@@ -1,0 +1,143 @@
+"""Card figures as small SVG, for the problems of a practice note's pool.
+
+A card carries up to a few dozen problems, each with its own figure; drawing each
+with matplotlib (about 0.24 s and 60 KB of PNG apiece) would cost a build seconds
+and a deck megabytes. These figures are laid out here in plain numbers and written
+by jinja2 templates (``templates/figures/card_*.svg.j2``): about a millisecond and a
+few KB each. They speak the slides' visual language (``style.py``: the role colours,
+the weights' white-to-orange scale, ink and paper) at phone size: laid out at most
+``WIDTH`` pixels wide, so a 400-px phone shows them at full size, with no text under
+``PX``. Every number is the engine's printed number; nothing is computed for display.
+
+Each SVG says what it marks (``data-marks``: "none" on anything a front may show)
+and its smallest text (``data-min-text-px``), as the PNG figures do in their text chunks.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from ..templating import environment
+from . import style
+
+WIDTH = 386  # what a 400-px phone card leaves a figure (anki/figures.PHONE_FIGURE_PX)
+PX = 15  # the smallest text; 14 CSS px is the floor on a phone
+# Advance widths in em of DejaVu Sans (the figures' font): digits 0.636, narrow marks
+# about half that; 0.64 is safe for the rest of the short labels used here.
+NARROW = {".": 0.32, ",": 0.32, " ": 0.32, "-": 0.36, "i": 0.28, "l": 0.28, "j": 0.28, "t": 0.4, "f": 0.36,
+          "r": 0.42, "<": 0.84, ">": 0.84, "m": 0.98, "w": 0.82}
+CHAR_EM = 0.64
+BASELINE = 0.35  # from a line's middle down to its baseline, in em (no dominant-baseline: not inherited everywhere)
+MARK = "#000000"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return environment("figures", autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def _render(template: str, **context: Any) -> str:
+    svg = _environment().get_template(template).render(
+        px=PX, min_px=PX, ink=style.INK, paper=style.PAPER, **context)
+    return "".join(line.strip() for line in svg.splitlines())
+
+
+def _width(text: str, px: float = PX) -> float:
+    return sum(NARROW.get(ch, CHAR_EM) for ch in text) * px
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def weight_colour(share: float) -> str:
+    """The heatmaps' scale (``attention.weights_cmap``): white at 0, the weights colour at
+    half, a dark shade of it at the largest weight shown."""
+    strong = style.strong("weights")
+    dark = style.mix(strong, "#000000", 0.55)
+    share = min(max(share, 0.0), 1.0)
+    return style.mix(style.PAPER, strong, share * 2) if share <= 0.5 else style.mix(strong, dark, share * 2 - 1)
+
+
+def ink_on(colour: str) -> str:
+    """Black or white text, whichever contrasts more (WCAG luminance), as the heatmaps do."""
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _hex(colour))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return style.INK if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else style.PAPER
+
+
+def heatmap(weights: Any, row_labels: tuple[str, ...], col_labels: tuple[str, ...],
+            cell_text: tuple[tuple[str, ...], ...], mark: tuple[int, int] | None, alt: str) -> str:
+    """A weight grid with its printed number in each cell; ``mark`` outlines one cell
+    (an answer: backs only)."""
+    rows, cols = len(row_labels), len(col_labels)
+    peak = max(max(float(x) for x in row) for row in weights) or 1.0
+    label_w = max(_width(t) for t in row_labels) + 6
+    number_w = max(_width(t) for row in cell_text for t in row)
+    # Room around each number, less when a wide map would otherwise outgrow a phone.
+    cell_w = max(number_w + 10, 40.0)
+    if label_w + 6 + cols * cell_w > WIDTH:
+        cell_w = max(number_w + 4, 40.0)
+    cell_h = 30.0
+    rotate = max(_width(t) for t in col_labels) > cell_w - 6
+    band = (max(_width(t) for t in col_labels) + 10) if rotate else PX + 12
+    x0, y0 = label_w + 4, band + 2
+    cells = []
+    for r in range(rows):
+        for c in range(cols):
+            fill = weight_colour(float(weights[r][c]) / peak)
+            x, y = x0 + c * cell_w, y0 + r * cell_h
+            cells.append({"x": _n(x), "y": _n(y), "cx": _n(x + cell_w / 2), "ty": _n(y + cell_h / 2 + BASELINE * PX),
+                          "fill": fill, "ink": ink_on(fill), "text": cell_text[r][c]})
+    col = [{"x": _n(x0 + (c + 0.5) * cell_w + (BASELINE * PX if rotate else 0)), "y": _n(band - 6), "text": t}
+           for c, t in enumerate(col_labels)]
+    row = [{"x": _n(label_w), "y": _n(y0 + (r + 0.5) * cell_h + BASELINE * PX), "text": t} for r, t in enumerate(row_labels)]
+    box = None if mark is None else {"x": _n(x0 + mark[1] * cell_w), "y": _n(y0 + mark[0] * cell_h)}
+    width, height = x0 + cols * cell_w + 2, y0 + rows * cell_h + 2
+    return _render("card_heatmap.svg.j2", width=_n(width), height=_n(height), cells=cells, col_labels=col,
+                   row_labels=row, rotate=rotate, cell_w=_n(cell_w), cell_h=_n(cell_h), mark=box,
+                   mark_colour=MARK, marks="none" if mark is None else f"cell {mark[0] + 1},{mark[1] + 1}", alt=alt)
+
+
+def head(labels: tuple[str, ...], columns: tuple[tuple[str, tuple[str, ...]], ...], weights: tuple[str, ...],
+         shares: tuple[float, ...], best: tuple[int, ...], output: tuple[str, ...], alt: str) -> str:
+    """One query's head, a row per key: its printed steps (``columns``: a heading and one
+    number per key), the weight as a bar and number, the output below. An answer figure
+    (it prints every step and marks the most attended key): backs only."""
+    row_h, gap = 26.0, 6.0
+    label_x, label_w = 2.0, max(_width(t) for t in labels) + 12
+    x = label_x + label_w + 6
+    headers, ends = [], []
+    for title, cells in columns:
+        w = max(_width(t) for t in (title, *cells)) + 12
+        x += w
+        ends.append(x)
+        headers.append({"x": _n(x), "anchor": "end", "text": title})
+    bar_x = x + 10
+    bar_room = WIDTH - bar_x - _width("0.000") - 10
+    headers.append({"x": _n(bar_x), "anchor": "start", "text": "weight"})
+    header_y = PX + 2
+    rows = []
+    for i, label in enumerate(labels):
+        y = header_y + 8 + i * (row_h + gap)
+        bar = max(bar_room * shares[i], 1.0)
+        rows.append({"y": _n(y), "cy": _n(y + row_h / 2), "label": label, "weight": weights[i], "best": i in best,
+                     "bar": _n(bar), "bar_y": _n(y + 4), "weight_x": _n(bar_x + bar + 6),
+                     "cells": [{"x": _n(end), "text": cells[i]} for end, (_, cells) in zip(ends, columns)]})
+    output_y = header_y + 8 + len(labels) * (row_h + gap) + PX
+    return _render("card_head.svg.j2", width=WIDTH, height=_n(output_y + PX), headers=headers, header_y=_n(header_y),
+                   rows=rows, output_y=_n(output_y), label_x=label_x, label_w=_n(label_w), label_cx=_n(label_x + label_w / 2), row_h=row_h,
+                   bar_x=_n(bar_x), bar_h=row_h - 8,
+                   bar=style.strong("weights"), key_fill=style.fill("key"), key_edge=style.edge("key"),
+                   muted=style.FAINT, output=", ".join(output), marks="every step and the output", alt=alt)
+
+
+def _n(x: float) -> str:
+    # Two decimals are finer than a pixel and keep the files short and stable.
+    return f"{x:.2f}".rstrip("0").rstrip(".")
