@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import uptodate
 from .errors import BuildError
 from .exporters import EXPORTERS
 from .limits import SEED, fresh_seed
@@ -43,6 +44,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return practice_main(argv[1:])
 
+    # --- no-change fast path (issue 13): before the heavy imports; see generator/uptodate.py ---
+    fast = uptodate.request(argv)
+    key = uptodate.digest(fast) if fast else None
+    if fast and key and (done := uptodate.current(fast, key)) is not None:
+        if not fast.quiet:
+            print(f"up to date: {len(done)} files in {fast.out} unchanged (seed {fast.seed})")
+        return 0
+    # --- end of the fast path ---
+
     from .build import Options, build
 
     args = _parser().parse_args(argv)
@@ -67,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path}  ({seconds:.2f} s)", flush=True)
 
     started = time.perf_counter()
+    if fast and key:
+        uptodate.forget(fast)  # issue 13: a build in progress is never "up to date"
     try:
         written = build(args.lessons, options, report)
     except BuildError as exc:
@@ -75,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; earlier outputs are unchanged", file=sys.stderr)
         return 130
+    if fast and key:
+        uptodate.record(fast, key, written)  # issue 13: stamp the successful build
     if not args.quiet:
         print(f"built {len(written)} files in {time.perf_counter() - started:.1f} s (seed {seed})")
     return 0

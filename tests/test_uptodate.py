@@ -1,0 +1,101 @@
+"""The no-change fast path: a rebuild with the same inputs, options and --seed does nothing,
+and any change that could alter an output (an input, an option, the seed, SOURCE_DATE_EPOCH,
+an output edited or removed on disk) builds again."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build
+from generator import uptodate
+from test_build import TINY
+
+QUICK = ("--no-html", "--no-cards", "--no-pdf")  # the notebook and figures are enough to show it
+
+
+def _outputs(out: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+
+
+@pytest.fixture
+def tiny(tmp_path) -> tuple[Path, Path]:
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    (slides / "tiny.md").write_text(TINY)
+    return slides, tmp_path / "out"
+
+
+def _build(slides: Path, out: Path, *args: str, epoch: str = "1790000000"):
+    done = run_build("--out", str(out), "--slides-dir", str(slides), *QUICK, *args, epoch=epoch)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_second_build_is_up_to_date_and_changes_nothing(tiny):
+    slides, out = tiny
+    first = _build(slides, out, "--seed", "5")
+    assert "wrote" in first.stdout and "up to date" not in first.stdout
+    before = _outputs(out)
+    assert before
+    again = _build(slides, out, "--seed", "5")
+    assert again.stdout.strip() == f"up to date: {len(before)} files in {out} unchanged (seed 5)"
+    assert _outputs(out) == before
+    quiet = _build(slides, out, "--seed", "5", "--quiet")
+    assert quiet.stdout == "" and quiet.stderr == ""
+
+
+@pytest.mark.parametrize("change", ["input", "seed", "epoch", "option", "edited output", "removed output"])
+def test_any_change_builds_again(tiny, change):
+    slides, out = tiny
+    _build(slides, out, "--seed", "5")
+    args, epoch = ["--seed", "5"], "1790000000"
+    notebook = out / "slides" / "tiny.ipynb"
+    if change == "input":
+        (slides / "tiny.md").write_text(TINY.replace("Some text", "Other text"))
+    elif change == "seed":
+        args = ["--seed", "6"]
+    elif change == "epoch":
+        epoch = "1790000001"
+    elif change == "option":
+        args.append("--no-execute")
+    elif change == "edited output":
+        notebook.write_bytes(notebook.read_bytes() + b" ")
+    elif change == "removed output":
+        notebook.unlink()
+    done = _build(slides, out, *args, epoch=epoch)
+    assert "up to date" not in done.stdout and "wrote" in done.stdout
+    if change == "input":
+        assert "Other text" in notebook.read_text()
+    if change in ("edited output", "removed output"):
+        # Built again from the same inputs: the notebook is as it was first written.
+        assert notebook.read_text().rstrip().endswith("}")
+        assert "up to date" in _build(slides, out, *args, epoch=epoch).stdout
+
+
+def test_without_seed_every_build_is_a_build(tiny):
+    slides, out = tiny
+    for _ in range(2):
+        done = _build(slides, out)
+        assert "up to date" not in done.stdout and "drawn fresh" in done.stdout
+
+
+@pytest.mark.parametrize("argv", [
+    ["--out", "x"],  # no seed: a fresh one is drawn
+    ["--seed", "5", "--ou", "x"],  # argparse would expand the abbreviation; the stamp does not guess
+    ["--se", "5"],
+    ["--seed", "five"],
+    ["--seed", "5", "--help"],
+    ["--seed", "5", "-h"],
+    ["--seed"],
+])
+def test_unusual_command_lines_take_the_full_path(argv):
+    assert uptodate.request(argv) is None
+
+
+def test_request_reads_paths_seed_and_quiet():
+    req = uptodate.request(["07", "--out=o", "--seed", "9", "--quiet", "--paper", "letter"])
+    assert req is not None
+    assert (req.out, req.seed, req.quiet) == (Path("o"), 9, True)
+    # --quiet only changes what is printed, so it is not part of the digest.
+    assert req.argv == ("07", "--out=o", "--seed", "9", "--paper", "letter")
