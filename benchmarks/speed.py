@@ -81,8 +81,17 @@ def measured(cmd: list[str], cwd: Path = ROOT) -> Run:
     return Run(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, stdout.decode())
 
 
+TREE = ROOT  # whose build.py is measured (--tree: say, `git archive main` unpacked, for a before/after)
+
+
 def build_cmd(out: Path) -> list[str]:
-    return [sys.executable, str(ROOT / "build.py"), "--out", str(out), "--seed", SEED, "--quiet"]
+    return [sys.executable, str(TREE / "build.py"), "--out", str(out), "--seed", SEED, "--quiet"]
+
+
+# The anchor as a plain install runs it: without the test extra, jsonschema finds no
+# rfc3987_syntax to import (1.6 s of CPU at import; see generator/imports.py).
+NBCONVERT = ("import sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'jupyter-nbconvert'; "
+             "from nbconvert.nbconvertapp import main; sys.exit(main())")
 
 
 def median(values: list[float]) -> float:
@@ -100,7 +109,7 @@ def cold_build_rows(work: Path, runs: int) -> dict[str, tuple[float, str]]:
     anchor, ours = [], []
     for i in range(runs):
         target = work / f"nbconvert-{i}"
-        anchor.append(measured([sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", "--execute",
+        anchor.append(measured([sys.executable, "-c", NBCONVERT, "--to", "slides", "--execute",
                                 str(deck), "--output-dir", str(target)]))
         ours.append(measured(build_cmd(work / f"cold-{i}")))
     a_cpu, o_cpu = median([r.cpu for r in anchor]), median([r.cpu for r in ours])
@@ -134,7 +143,7 @@ def deck_rows(work: Path, runs: int, notes: int) -> dict[str, tuple[float, str]]
 
     The first build starts from an empty figure cache: it is the cold row (one run, since
     it takes minutes) and fills the cache the warm runs find."""
-    bench = [sys.executable, str(ROOT / "benchmarks" / "anki_bench.py")]
+    bench = [sys.executable, str(TREE / "benchmarks" / "anki_bench.py")]
     deck_work = work / f"deck-{notes}"
     first = json.loads(measured([*bench, "--child-build", str(deck_work), str(notes)]).stdout.splitlines()[-1])
     rows = {".apkg bytes per practice note (KB)": (
@@ -190,12 +199,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="alternating runs per row (default 3)")
     parser.add_argument("--notes", type=int, default=1000, help="practice notes in the deck rows (default 1000)")
     parser.add_argument("--only", choices=("build", "rebuild", "deck"), action="append", help="measure only these rows")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the source tree whose build.py is measured")
     parser.add_argument("--child-genanki", nargs=2, metavar=("APKG", "WORK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_genanki:
         genanki_child(Path(args.child_genanki[0]), Path(args.child_genanki[1]))
         return 0
 
+    global TREE
+    TREE = args.tree.resolve()
     only = set(args.only or ("build", "rebuild", "deck"))
     rows: dict[str, tuple[float, str]] = {}
     with tempfile.TemporaryDirectory(prefix="speed-") as tmp:

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import uptodate
 from .errors import BuildError
 from .exporters import EXPORTERS
+from .imports import skip_unused
 from .limits import SEED, fresh_seed
 from .stamp import build_mtime
 
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # --- end of the fast path ---
 
+    skip_unused()  # issue 13: before nbformat is imported
     from .build import Options, build
 
     args = _parser().parse_args(argv)
