@@ -3,11 +3,14 @@ and any change that could alter an output (an input, an option, the seed, SOURCE
 an output edited or removed on disk) builds again."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import run_build
+from conftest import ROOT, run_build
 from generator import uptodate
 from test_build import TINY
 
@@ -69,6 +72,15 @@ def test_any_change_builds_again(tiny):
     assert rebuilt("--seed", "6", epoch="1790000001")
     assert rebuilt("--seed", "6", "--no-execute", epoch="1790000001")
     assert not rebuilt("--seed", "6", "--no-execute", epoch="1790000001")
+
+    # The answer came before any heavy import: none of them is even loaded.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000001"}
+    cmd = [sys.executable, "-X", "importtime", str(ROOT / "build.py"), "--out", str(out), "--slides-dir", str(slides),
+           *QUICK, "--seed", "6", "--no-execute"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert "up to date" in done.stdout, done.stdout
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+    assert "generator" in loaded and not loaded & {"matplotlib", "numpy", "nbformat", "nbconvert", "genanki", "jinja2", "typst"}
 
 
 def test_without_seed_every_build_is_a_build(tiny):
