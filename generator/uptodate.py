@@ -24,8 +24,9 @@ STAMP = Path(".cache") / "uptodate.json"
 FORMAT = 1  # bump when the stamp's meaning changes, so old stamps never match
 # Variables the build reads (SOURCE_DATE_EPOCH: timestamps; the rest: where the vendor cache is).
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "SEQVISION_VENDOR_DIR", "XDG_CACHE_HOME", "HOME")
-PATH_OPTIONS = ("--out", "--slides-dir", "--cards-dir")
-KNOWN = (*PATH_OPTIONS, "--seed", "--quiet", "--help")
+WITH_VALUE = ("--out", "--slides-dir", "--cards-dir", "--seed")  # the options the stamp reads
+# argparse expands any unambiguous prefix of a long option; the stamp does not guess.
+KNOWN = (*WITH_VALUE, "--quiet", "--help")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def request(argv: Sequence[str]) -> Request | None:
     quiet = False
     tokens = iter(argv)
     for token in tokens:
-        if token in ("--quiet",):
+        if token == "--quiet":
             quiet = True
             continue
         kept.append(token)
@@ -60,7 +61,7 @@ def request(argv: Sequence[str]) -> Request | None:
         if not token.startswith("--"):
             continue
         name, has_value, value = token.partition("=")
-        if name in KNOWN and name != "--quiet" and name != "--help":
+        if name in WITH_VALUE:
             if not has_value:
                 value = next(tokens, None)
                 if value is None:
