@@ -47,11 +47,11 @@ GOALS = {
 # Rows still above their goal on this branch: the figure measured here, so only a
 # regression beyond it fails. Delete a row's entry once its goal is met.
 RECORDED = {
-    "cold build / nbconvert --execute (CPU)": 3.0,
+    "cold build / nbconvert --execute (CPU)": 2.5,
     "warm deck / genanki (in-process s)": 9.0,
     "cold deck / genanki (in-process s)": 550.0,
     ".apkg bytes per practice note (KB)": 62.0,
-    "cold build peak / nbconvert peak (RSS)": 2.5,
+    "cold build peak / nbconvert peak (RSS)": 2.45,
 }
 
 
