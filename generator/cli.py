@@ -9,9 +9,11 @@ import time
 import traceback
 from pathlib import Path
 
+from . import uptodate
 from .errors import BuildError
 from .exporters import EXPORTERS
 from .faults import fault
+from .imports import skip_unused
 from .limits import SEED, fresh_seed
 from .stamp import build_mtime
 
@@ -97,7 +99,17 @@ def _main(argv: list[str]) -> int:
 
         return practice_main(argv[1:])
 
+    # --- no-change fast path (issue 13): before the heavy imports; see generator/uptodate.py ---
+    fast = uptodate.request(argv)
+    key = uptodate.digest(fast) if fast else None
+    if fast and key and (done := uptodate.current(fast, key)) is not None:
+        if not fast.quiet:
+            print(f"up to date: {len(done)} files in {fast.out} unchanged (seed {fast.seed})")
+        return 0
+    # --- end of the fast path ---
+
     fault("imports")  # test hook (faults.py): Ctrl-C while the heavy modules load
+    skip_unused()  # issue 13: before nbformat is imported
     from .build import Options, build
 
     args = _parser().parse_args(argv)
@@ -120,7 +132,11 @@ def _main(argv: list[str]) -> int:
             print(f"wrote {path}  ({seconds:.2f} s)", flush=True)
 
     started = time.perf_counter()
+    if fast and key:
+        uptodate.forget(fast)  # issue 13: a build in progress is never "up to date"
     written = build(args.lessons, options, report)
+    if fast and key:
+        uptodate.record(fast, key, written)  # issue 13: stamp the successful build
     if not args.quiet:
         print(f"built {len(written)} files in {time.perf_counter() - started:.1f} s (seed {seed})")
     return 0

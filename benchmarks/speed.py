@@ -1,0 +1,244 @@
+"""Issue 13's table: each of our costs against its anchor, measured in the same run.
+
+    python benchmarks/speed.py                  # every row (minutes: the cold deck draws 1,000 figures)
+    python benchmarks/speed.py --only rebuild   # one group of rows: build, rebuild or deck
+    python benchmarks/speed.py --notes 10000    # the deck rows at 10,000 notes (slow; optional)
+
+The anchor and ours alternate (anchor, ours, anchor, ours, ...) so a busy machine
+slows both alike; each row prints both medians and their ratio. Build times are
+CPU seconds (user + system of the process and the children it waited for, from
+wait4), which a shared machine disturbs far less than wall time; wall medians
+are printed beside them. Deck times are in-process seconds of the deck builder
+(benchmarks/anki_bench.py's child) and of genanki alone. The exit status is 1 if any row is worse than 1.25x the
+larger of its goal and its recorded figure (RECORDED: rows whose goal is not met
+yet, at what this branch measured), so a regression fails loudly while goals
+still open do not.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = "07-sequence-tools"
+SEED = "1234"
+EPOCH = "1790000000"
+SLACK = 1.25  # how far past max(goal, recorded) a figure may drift before the run fails
+
+# Goals from issue 13 (ratios to the anchor; bytes per note and seconds for the rows without one).
+GOALS = {
+    "cold build / nbconvert --execute (CPU)": 1.5,
+    "no-change rebuild (CPU s)": 0.3,
+    "warm deck / genanki (in-process s)": 1.5,
+    "cold deck / genanki (in-process s)": 3.0,
+    ".apkg bytes per practice note (KB)": 6.0,
+    "cold build peak / nbconvert peak (RSS)": 1.5,
+}
+# Rows still above their goal on this branch: the figure measured here, so only a
+# regression beyond it fails. Delete a row's entry once its goal is met.
+RECORDED = {
+    "cold build / nbconvert --execute (CPU)": 2.5,
+    "warm deck / genanki (in-process s)": 19.0,
+    "cold deck / genanki (in-process s)": 900.0,
+    ".apkg bytes per practice note (KB)": 69.0,
+    "cold build peak / nbconvert peak (RSS)": 2.45,
+}
+
+
+@dataclass
+class Run:
+    cpu: float  # seconds, user + system, the process and its waited-for children
+    wall: float
+    peak_mib: float  # largest resident set of the process or a waited-for child
+    stdout: str
+
+
+def measured(cmd: list[str], cwd: Path = ROOT) -> Run:
+    """``cmd`` run once, with its own CPU time and peak memory (from wait4)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    # Files, not pipes: wait4 must reap the child itself, and a full pipe would block it.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{stderr.decode()[-2000:]}")
+    return Run(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, stdout.decode())
+
+
+TREE = ROOT  # whose build.py is measured (--tree: say, `git archive main` unpacked, for a before/after)
+
+
+def build_cmd(out: Path) -> list[str]:
+    return [sys.executable, str(TREE / "build.py"), "--out", str(out), "--seed", SEED, "--quiet"]
+
+
+# The anchor as a plain install runs it: without the test extra, jsonschema finds no
+# rfc3987_syntax to import (1.6 s of CPU at import; see generator/imports.py).
+NBCONVERT = ("import sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'jupyter-nbconvert'; "
+             "from nbconvert.nbconvertapp import main; sys.exit(main())")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+# --- the rows ----------------------------------------------------------------------------------
+
+
+def cold_build_rows(work: Path, runs: int) -> dict[str, tuple[float, str]]:
+    """Cold lesson build (empty output folder) against bare nbconvert --execute of its deck."""
+    first = work / "first"
+    measured(build_cmd(first))  # the deck nbconvert converts is the one this build writes
+    deck = first / "slides" / f"{LESSON}.ipynb"
+    anchor, ours = [], []
+    for i in range(runs):
+        target = work / f"nbconvert-{i}"
+        anchor.append(measured([sys.executable, "-c", NBCONVERT, "--to", "slides", "--execute",
+                                str(deck), "--output-dir", str(target)]))
+        ours.append(measured(build_cmd(work / f"cold-{i}")))
+    a_cpu, o_cpu = median([r.cpu for r in anchor]), median([r.cpu for r in ours])
+    a_mem, o_mem = median([r.peak_mib for r in anchor]), median([r.peak_mib for r in ours])
+    return {
+        "cold build / nbconvert --execute (CPU)": (
+            o_cpu / a_cpu,
+            f"ours {o_cpu:.2f} s CPU ({median([r.wall for r in ours]):.2f} s wall), "
+            f"nbconvert {a_cpu:.2f} s CPU ({median([r.wall for r in anchor]):.2f} s wall)"),
+        "cold build peak / nbconvert peak (RSS)": (
+            o_mem / a_mem, f"ours {o_mem:.0f} MiB, nbconvert {a_mem:.0f} MiB"),
+    }
+
+
+def no_change_rows(work: Path, runs: int) -> dict[str, tuple[float, str]]:
+    out = work / "warm"
+    measured(build_cmd(out))  # the build whose stamp the rebuilds find
+    anchor, ours = [], []
+    for _ in range(runs):
+        anchor.append(measured([sys.executable, "-c", "pass"]))
+        ours.append(measured(build_cmd(out)))
+    a_cpu, o_cpu = median([r.cpu for r in anchor]), median([r.cpu for r in ours])
+    return {"no-change rebuild (CPU s)": (
+        o_cpu,
+        f"ours {o_cpu:.2f} s CPU ({median([r.wall for r in ours]):.2f} s wall), "
+        f"python -c pass {a_cpu:.2f} s CPU ({median([r.wall for r in anchor]):.2f} s wall), ratio {o_cpu / a_cpu:.1f}x")}
+
+
+def deck_rows(work: Path, runs: int, notes: int) -> dict[str, tuple[float, str]]:
+    """Attention practice notes through our deck builder against genanki writing the same.
+
+    The first build starts from an empty figure cache: it is the cold row (one run, since
+    it takes minutes) and fills the cache the warm runs find."""
+    bench = [sys.executable, str(TREE / "benchmarks" / "anki_bench.py")]
+    deck_work = work / f"deck-{notes}"
+    first = json.loads(measured([*bench, "--child-build", str(deck_work), str(notes)]).stdout.splitlines()[-1])
+    rows = {".apkg bytes per practice note (KB)": (
+        first["apkg_bytes"] / notes / 1000, f"{first['apkg_bytes'] / 1e6:.1f} MB for {notes} notes")}
+    apkg = Path(first["path"])
+    kept = work / "deck.apkg"
+    shutil.copy(apkg, kept)
+    anchor, ours = [], []
+    for _ in range(runs):
+        anchor.append(json.loads(measured([sys.executable, __file__, "--child-genanki", str(kept), str(work / "genanki")]).stdout.splitlines()[-1]))
+        ours.append(json.loads(measured([*bench, "--child-build", str(deck_work), str(notes)]).stdout.splitlines()[-1]))
+    a, o = median([r["seconds"] for r in anchor]), median([r["seconds"] for r in ours])
+    rows["warm deck / genanki (in-process s)"] = (o / a, f"ours {o:.2f} s, genanki {a:.2f} s ({notes} notes)")
+    rows["cold deck / genanki (in-process s)"] = (
+        first["seconds"] / a, f"ours {first['seconds']:.1f} s (one run), genanki {a:.2f} s ({notes} notes)")
+    return rows
+
+
+def genanki_child(apkg: Path, work: Path) -> None:
+    """Write the notes and media of ``apkg`` again with nothing but genanki, and time that."""
+    import genanki
+
+    work.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(apkg) as archive:
+        archive.extract("collection.anki2", work)
+        names = json.loads(archive.read("media"))
+        media = []
+        for index, name in names.items():
+            (work / name).write_bytes(archive.read(index))
+            media.append(str(work / name))
+    db = sqlite3.connect(work / "collection.anki2")
+    models_json = json.loads(db.execute("select models from col").fetchone()[0])
+    rows = db.execute("select mid, guid, tags, flds from notes order by id").fetchall()
+    db.close()
+
+    started = time.perf_counter()
+    models = {
+        int(mid): genanki.Model(
+            int(mid), m["name"], fields=[{"name": f["name"]} for f in m["flds"]],
+            templates=[{"name": t["name"], "qfmt": t["qfmt"], "afmt": t["afmt"]} for t in m["tmpls"]],
+            css=m.get("css", ""), model_type=m.get("type", 0))
+        for mid, m in models_json.items()
+    }
+    deck = genanki.Deck(1, "anchor")
+    for mid, guid, tags, flds in rows:
+        deck.add_note(genanki.Note(model=models[mid], fields=flds.split("\x1f"), guid=guid, tags=tags.split()))
+    genanki.Package(deck, media_files=media).write_to_file(work / "anchor.apkg", timestamp=float(EPOCH))
+    print(json.dumps({"seconds": time.perf_counter() - started, "notes": len(rows), "media": len(media)}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="alternating runs per row (default 3)")
+    parser.add_argument("--notes", type=int, default=1000, help="practice notes in the deck rows (default 1000)")
+    parser.add_argument("--only", choices=("build", "rebuild", "deck"), action="append", help="measure only these rows")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the source tree whose build.py is measured")
+    parser.add_argument("--child-genanki", nargs=2, metavar=("APKG", "WORK"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_genanki:
+        genanki_child(Path(args.child_genanki[0]), Path(args.child_genanki[1]))
+        return 0
+
+    global TREE
+    TREE = args.tree.resolve()
+    only = set(args.only or ("build", "rebuild", "deck"))
+    rows: dict[str, tuple[float, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="speed-") as tmp:
+        work = Path(tmp)
+        if "rebuild" in only:
+            rows.update(no_change_rows(work, args.runs))
+            report(rows)
+        if "build" in only:
+            rows.update(cold_build_rows(work, args.runs))
+            report(rows)
+        if "deck" in only:
+            rows.update(deck_rows(work, args.runs, args.notes))
+            report(rows)
+    failed = [name for name, (value, _) in rows.items() if value > SLACK * max(GOALS[name], RECORDED.get(name, 0))]
+    print(f"\n{'FAILED: ' + ', '.join(failed) if failed else 'no row regressed past its goal (or recorded figure) by more than 25%'}")
+    return 1 if failed else 0
+
+
+_printed: set[str] = set()
+
+
+def report(rows: dict[str, tuple[float, str]]) -> None:
+    for name, (value, detail) in rows.items():
+        if name in _printed:
+            continue
+        _printed.add(name)
+        goal, recorded = GOALS[name], RECORDED.get(name)
+        verdict = "meets goal" if value <= goal else f"above goal{f' (recorded {recorded:g})' if recorded else ''}"
+        print(f"{name:42} {value:8.2f}   goal {goal:g}   {verdict:24} {detail}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
