@@ -102,6 +102,9 @@ def _tree(folder: Path) -> Iterable[tuple[str, bytes]]:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         found.extend(Path(base, name) for name in names if not name.endswith(".pyc"))
     for path in sorted(found):
+        if not path.is_file() or path.is_symlink() and not path.resolve().is_file():
+            # A FIFO or device would block a read; the build itself refuses it, as one line.
+            raise OSError(f"{path}: not a regular file")
         yield path.relative_to(folder).as_posix(), path.read_bytes()
 
 

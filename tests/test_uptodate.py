@@ -18,7 +18,9 @@ QUICK = ("--no-html", "--no-cards", "--no-pdf")  # the notebook and figures are 
 
 
 def _outputs(out: Path) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+    # OUT/.lock is the staging transaction's lock (one build per out dir), not an output.
+    return {p: p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts and p.name != ".lock"}
 
 
 @pytest.fixture
