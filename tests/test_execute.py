@@ -62,8 +62,8 @@ def test_html_live_cell_prints_the_slides_weights(built):
     assert all(not c.get("outputs") for c in notebook["cells"] if c["cell_type"] == "code")
 
 
-def test_rebuild_with_unchanged_code_starts_no_kernel(tmp_path, monkeypatch):
-    from generator import execute
+def _lesson_deck(tmp_path):
+    """The real lesson rendered in process, and its (unexecuted) notebook."""
     from generator.exercises import lesson_examples, template_context
     from generator.figures.cache import FigureCache
     from generator.notebook import to_notebook
@@ -73,7 +73,14 @@ def test_rebuild_with_unchanged_code_starts_no_kernel(tmp_path, monkeypatch):
     lesson = read_lesson(Path(__file__).resolve().parent.parent / "slides" / f"{LESSON}.md")
     examples = lesson_examples(lesson)
     deck = transform(lesson, template_context(lesson, examples), examples, FigureCache(tmp_path / "figures"))
-    notebook = to_notebook(deck)
+    return deck, to_notebook(deck)
+
+
+def test_rebuild_with_unchanged_code_starts_no_kernel(tmp_path, monkeypatch):
+    from generator import execute
+    from generator.notebook import to_notebook
+
+    deck, notebook = _lesson_deck(tmp_path)
     first = execute.executed(notebook, deck, tmp_path / "execute")
     assert [c.outputs for c in first.cells if c.cell_type == "code"][0][0]["text"].startswith("weights: ")
     assert notebook.cells == to_notebook(deck).cells  # the input notebook is left unexecuted
@@ -93,16 +100,8 @@ def test_rebuild_with_unchanged_code_starts_no_kernel(tmp_path, monkeypatch):
 
 def test_a_damaged_cache_entry_is_run_again_and_reported(tmp_path, monkeypatch, capsys):
     from generator import execute
-    from generator.exercises import lesson_examples, template_context
-    from generator.figures.cache import FigureCache
-    from generator.notebook import to_notebook
-    from generator.source import read_lesson
-    from generator.transform import transform
 
-    lesson = read_lesson(Path(__file__).resolve().parent.parent / "slides" / f"{LESSON}.md")
-    examples = lesson_examples(lesson)
-    deck = transform(lesson, template_context(lesson, examples), examples, FigureCache(tmp_path / "figures"))
-    notebook = to_notebook(deck)
+    deck, notebook = _lesson_deck(tmp_path)
     first = execute.executed(notebook, deck, tmp_path / "execute")
     [entry] = (tmp_path / "execute").glob("*.json")
     # Still valid JSON, with one printed digit changed: only the digest can tell.

@@ -49,6 +49,7 @@ import numpy as np
 from generator.errors import ParameterError
 from generator.limits import check_int
 from generator.practice import seeds
+from generator.practice.rounding import fixed, round_to
 
 REGIMES = ("vanishing", "exploding")
 T_RANGE = (2, 4)
@@ -126,8 +127,7 @@ class Problem:
 # --- display ---------------------------------------------------------------
 
 
-def _round(x: float, decimals: int) -> float:
-    return round(float(x), decimals) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+_round = round_to
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -142,11 +142,7 @@ def fmt(value: float, step: str | int) -> str:
     if step == "product" and value != 0 and abs(value) < 0.01:
         mantissa, exponent = f"{value:.3e}".split("e")
         return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-    d = ROUNDING[step] if isinstance(step, str) else step
-    text = f"{float(value):.{d}f}"
-    if text.startswith("-") and not text.strip("-0."):
-        text = text[1:]
-    return text
+    return fixed(value, ROUNDING[step] if isinstance(step, str) else step)
 
 
 def _round_product(x: float) -> float:

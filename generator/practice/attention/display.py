@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..rounding import fixed, round_to
 from .solving import Problem
 
 
@@ -25,10 +26,7 @@ ROUNDING: dict[str, int] = {
 # --- display ---------------------------------------------------------------
 
 
-def _round(x: float, decimals: int) -> float:
-    # Python's round() is correctly rounded on the binary value, exactly like format(),
-    # so the stored float and the printed string always agree. "+ 0.0" turns -0.0 into 0.0.
-    return round(float(x), decimals) + 0.0
+_round = round_to
 
 
 def fmt(value: float, decimals: int | str) -> str:
@@ -36,11 +34,7 @@ def fmt(value: float, decimals: int | str) -> str:
 
     ``fmt(x, "weights")`` is what every slide, card and figure prints for a weight.
     """
-    d = ROUNDING[decimals] if isinstance(decimals, str) else decimals
-    text = f"{float(value):.{d}f}"
-    if text.startswith("-") and not text.strip("-0."):
-        text = text[1:]  # never show "-0.00"
-    return text
+    return fixed(value, ROUNDING[decimals] if isinstance(decimals, str) else decimals)
 
 
 def _input_text(x: float, decimals: int | None) -> str:
