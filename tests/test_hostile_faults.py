@@ -26,12 +26,23 @@ NEW_SEED = "4321"
 NEW_ENV = {"SOURCE_DATE_EPOCH": str(int(EPOCH) + 60)}  # a later commit: new numbers, no "not newer" warning
 
 
+def small_pools(work: Path) -> None:
+    """Two problems per practice note instead of twenty: the fault points are the
+    staging's, whatever the deck holds, and each point costs a build or two."""
+    settings = work / "cards" / f"{LESSON}.practice.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert "pool = 20" in text
+    settings.write_text(text.replace("pool = 20", "pool = 2"), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def states(tmp_path_factory):
     """(old work, new work, old out, old snapshot, new snapshot, fault points of the new build)."""
     base = tmp_path_factory.mktemp("faults")
     old_work = copy_sources(base / "old-src")
     new_work = copy_sources(base / "new-src")
+    for work in (old_work, new_work):
+        small_pools(work)
     lesson = new_work / LESSON_MD
     source = lesson.read_text(encoding="utf-8")
     assert "Two tools for data" in source and "figure:rnn?T=5" in source
