@@ -163,6 +163,8 @@ def test_live_cell_runs_with_shift_enter_on_arrival_and_prints_the_slides_weight
     assert len(shown) == 3 and f"weights: {' '.join(shown)}" in printed
     # the focus RISE needs is given by code, so no focus ring is drawn on the slide
     ring = rise_page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    ARTIFACTS.mkdir(exist_ok=True)
+    rise_page.screenshot(path=str(ARTIFACTS / "rise-live-cell.png"))
     assert ring == "none", ring
 
 

@@ -1,8 +1,8 @@
 // seqvision-rise: a hand-written JupyterLab federated extension (no build step, no shared
 // modules) that fixes three things about presenting a deck with jupyterlab-rise. It acts
 // only on RISE's own page (/rise/...); in JupyterLab proper it loads and does nothing.
-// The causes are in README.md, "Presenting"; tests/test_rise.py and test_notes_once.py
-// check each fix in a real server and browser.
+// The causes are in README.md, "Why RISE needs seqvision-rise"; tests/test_rise.py and
+// tests/test_notes_once.py check each fix in a real server and browser.
 (function () {
   "use strict";
 
@@ -111,8 +111,9 @@
   // cell), seconds after the speaker window sent the frames the audience's slide; with
   // forwarding on, the speaker window would pass that start on to the audience. So the
   // current-slide frame starts with forwarding off, and only once both frames have
-  // started does it turn forwarding on and say it is ready: the speaker window then asks
-  // the audience window for its state and gives it to both frames (fragments included).
+  // started does it turn forwarding on and say it is ready: the speaker window passes that
+  // on to the audience window, whose answer (its state, fragments included) the speaker
+  // window gives to both frames.
   var STARTED = "seqvisionRiseStarted";
 
   function siblingStarted() {
