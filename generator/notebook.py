@@ -20,7 +20,9 @@ RISE_SETTINGS = {
     "width": "100%",
     "height": "100%",
     "enable_chalkboard": False,
-    "auto_select": "none",
+    # RISE's default: on every slide change the slide's first code cell becomes the active
+    # cell, so Shift+Enter runs the live cell on the slide in view (not the cell last run).
+    "auto_select": "code",
     # Driven from the keyboard; reveal's arrows also hinted at subslides that did not exist.
     "controls": False,
     "progress": True,

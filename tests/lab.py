@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Iterator
 
 TOKEN = "rise-test-token"
+# Our JupyterLab extension for RISE (seqvision-rise), served from this checkout the way
+# `import generator` is: pip installs the same folder under share/jupyter/ (pyproject.toml).
+SHARE = Path(__file__).resolve().parent.parent / "share" / "jupyter"
 
 
 def free_port() -> int:
@@ -23,8 +26,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def lab_server(root: Path) -> Iterator[str]:
+def lab_server(root: Path, extension: bool = True) -> Iterator[str]:
     """Serve a copy of ``root``; yields the base URL (open pages with ?token=TOKEN).
+
+    ``extension=False`` serves without seqvision-rise, to show what the tests see without it
+    (it must then not be installed in this Python's share/jupyter either).
 
     JupyterLab writes beside what it opens (checkpoints, saved notebooks), so it gets
     a copy: the shared build other tests compare byte for byte stays untouched.
@@ -34,6 +40,8 @@ def lab_server(root: Path) -> Iterator[str]:
     root = Path(shutil.copytree(root, Path(home) / "served", ignore=shutil.ignore_patterns(".cache")))
     env = {**os.environ, "JUPYTER_CONFIG_DIR": f"{home}/config", "JUPYTER_RUNTIME_DIR": f"{home}/runtime",
            "JUPYTERLAB_SETTINGS_DIR": f"{home}/settings", "JUPYTERLAB_WORKSPACES_DIR": f"{home}/workspaces"}
+    if extension:
+        env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          "--allow-root", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",

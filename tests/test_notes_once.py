@@ -48,11 +48,6 @@ def lab(built):
 
 
 @needs_jupyterlab
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "jupyterlab-rise's speaker window copies each notes <aside> whole, and the aside holds the notes "
-    "cell's hidden CodeMirror editor (the Markdown source) beside its rendered text; the speaker page "
-    "has its own stylesheet, so nothing of ours can hide the editor there (README, Presenting). "
-    "Strict: passes once fixed upstream."))
 def test_rise_speaker_window_shows_each_slides_notes_once(lab, built):
     from browser import browser_page
     from lab import open_rise
@@ -61,15 +56,18 @@ def test_rise_speaker_window_shows_each_slides_notes_once(lab, built):
     with browser_page() as page:
         open_rise(page, lab, f"slides/{LESSON}.ipynb")
         page.wait_for_timeout(1500)
-        page.mouse.click(640, 360)  # T needs the notebook's focus (README, Keys)
         with page.context.expect_page(timeout=20000) as opened:
             page.keyboard.press("t")
         speaker = opened.value
         speaker.wait_for_load_state()
-        speaker.wait_for_timeout(6000)  # the known jump back to slide 1 happens in here
         page.bring_to_front()
         page.keyboard.press("Space")  # slide 1 -> "What you'll learn"
-        page.wait_for_timeout(1500)
+        # The notes arrive once the speaker window's preview frames have started RISE (seconds).
+        speaker.wait_for_function(
+            "text => document.querySelector('.speaker-controls-notes').innerText.includes(text)", arg=opening,
+            timeout=60000,
+        )
+        speaker.wait_for_timeout(1000)
         text = speaker.evaluate("document.querySelector('.speaker-controls-notes').innerText")
         ARTIFACTS.mkdir(exist_ok=True)
         speaker.screenshot(path=str(ARTIFACTS / "rise-speaker-notes.png"))
