@@ -11,8 +11,8 @@ pools of problems cost, per lesson and for 1,000 notes.
 Pools: the lesson's real practice settings are built cold with one problem per note
 and with the pool, and the difference in build time and .apkg size is printed, with
 the largest field (AnkiWeb limits a note's fields). A cold build's time varies by more
-than the pool costs, so the practice notes are also timed alone (best of three) with
-and without the pool. Sizes up to 1,000 notes get the same comparison.
+than the pool costs, so the practice notes are also timed alone (best of three; one run
+after a warm-up for hundreds of notes) with and without the pool. Sizes up to 1,000 notes get the same comparison.
 
 Each measurement runs in a fresh Python process, so peak memory (ru_maxrss) is
 that build's own and not the high-water mark of an earlier, larger one. The
@@ -88,10 +88,10 @@ def _one_build(work: Path, notes: int, pool: int) -> dict:
             "largest_field": _largest_field(report.path)}
 
 
-def _pool_seconds(work: Path, notes: int, pool: int) -> dict:
+def _pool_seconds(work: Path, notes: int, pool: int, repeats: int) -> dict:
     """Run in a child process: the practice notes alone, with one problem each and with
-    ``pool``, best of three after one unmeasured run (imports, compiled templates), so
-    the difference is what the pools cost: drawing, fields, SVG figures."""
+    ``pool``, best of ``repeats`` after one unmeasured run (imports, compiled templates),
+    so the difference is what the pools cost: drawing, fields, SVG figures."""
     sys.path.insert(0, str(ROOT))
     from generator.anki.kinds import practice_notes
     from generator.anki.settings import parse_settings
@@ -104,7 +104,7 @@ def _pool_seconds(work: Path, notes: int, pool: int) -> dict:
         settings = parse_settings(path)
         practice_notes(LESSON, settings, SEED)  # imports and compiles what it uses
         best = float("inf")
-        for _ in range(3):
+        for _ in range(repeats):
             started = time.perf_counter()
             practice_notes(LESSON, settings, SEED)
             best = min(best, time.perf_counter() - started)
@@ -142,13 +142,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child-build", nargs=3, metavar=("WORK", "NOTES", "POOL"), help=argparse.SUPPRESS)
     parser.add_argument("--child-import", nargs=2, metavar=("APKG", "WORK"), help=argparse.SUPPRESS)
-    parser.add_argument("--child-pool", nargs=3, metavar=("WORK", "NOTES", "POOL"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-pool", nargs=4, metavar=("WORK", "NOTES", "POOL", "REPEATS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
         print(json.dumps(_one_build(Path(args.child_build[0]), int(args.child_build[1]), int(args.child_build[2]))))
         return
     if args.child_pool:
-        print(json.dumps(_pool_seconds(Path(args.child_pool[0]), int(args.child_pool[1]), int(args.child_pool[2]))))
+        print(json.dumps(_pool_seconds(Path(args.child_pool[0]), *map(int, args.child_pool[1:]))))
         return
     if args.child_import:
         print(json.dumps(_one_import(Path(args.child_import[0]), Path(args.child_import[1]))))
@@ -163,8 +163,9 @@ def main() -> None:
         for notes in args.sizes:
             work = Path(tmp) / str(notes)
             pool = _pool_cost(Path(tmp) / f"pool-{notes}", notes, args.pool) if notes <= 1000 else None
-            cold = _child("--child-build", str(work), str(notes), str(args.pool))
-            warm = _child("--child-build", str(work), str(notes), str(args.pool))
+            # The pool comparison's build with the pool is this size's cold build.
+            cold = pool["full"] if pool else _child("--child-build", str(work), str(notes), str(args.pool))
+            warm = _child("--child-build", str(Path(cold["path"]).parent.parent), str(notes), str(args.pool))
             # Same seed and SOURCE_DATE_EPOCH: the two builds must be byte-identical.
             row = {"notes": notes, "cold": cold, "warm": warm, "identical": cold["sha256"] == warm["sha256"], "pool": pool}
             if notes == 1000:
@@ -190,7 +191,8 @@ def _pool_cost(work: Path, notes: int, pool: int) -> dict:
     """Two cold builds, one problem per note and ``pool``: what the pools add."""
     one = _child("--child-build", str(work / "one"), str(notes), "1")
     full = _child("--child-build", str(work / "full"), str(notes), str(pool))
-    notes_only = _child("--child-pool", str(work / "timed"), str(notes), str(pool))
+    # Best of three for the lesson's few notes; one run (after a warm-up) for hundreds.
+    notes_only = _child("--child-pool", str(work / "timed"), str(notes), str(pool), "3" if notes < 100 else "1")
     return {"pool": pool, "one": one, "full": full, "adds_seconds": full["seconds"] - one["seconds"],
             "adds_bytes": full["apkg_bytes"] - one["apkg_bytes"], "notes_seconds": notes_only,
             "adds_notes_seconds": notes_only["full"] - notes_only["one"]}
@@ -200,7 +202,7 @@ def _pool_line(what: str, cost: dict) -> str:
     one, full = cost["one"], cost["full"]
     timed = cost["notes_seconds"]
     return (f"{what}: pool of {cost['pool']} adds {cost['adds_notes_seconds']:.2f} s to the practice notes "
-            f"({timed['one']:.2f} -> {timed['full']:.2f} s, best of 3), "
+            f"({timed['one']:.2f} -> {timed['full']:.2f} s, in-process), "
             f"{cost['adds_seconds']:.2f} s to a cold build "
             f"({one['seconds']:.2f} -> {full['seconds']:.2f} s, one run each) and {cost['adds_bytes'] / 1e3:.0f} KB to the .apkg "
             f"({one['apkg_bytes'] / 1e3:.0f} -> {full['apkg_bytes'] / 1e3:.0f} KB, {full['media']} media files); "
