@@ -126,3 +126,13 @@ def test_phone_width_figure_text_and_card_width(collection):  # noqa: F811
     print(f"\nphone: {measured} figures measured at {PHONE} px, smallest figure text {smallest:.1f} CSS px")
     assert measured >= 10
     assert not problems, "\n".join(problems)
+
+
+def test_text_size_check_can_fail(tmp_path):
+    # A figure with smaller text than it records is caught; one that records it honestly
+    # gives a size the test above would reject at full width.
+    svg = tmp_path / "x.svg"
+    svg.write_text('<svg width="300" data-min-text-px="15" font-size="15"><text font-size="9">1</text></svg>')
+    assert min_text_px(svg) is None
+    svg.write_text('<svg width="300" data-min-text-px="9" font-size="15"><text font-size="9">1</text></svg>')
+    assert min_text_px(svg) == 9 < MIN_TEXT_CSS_PX
