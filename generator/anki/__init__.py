@@ -147,8 +147,8 @@ def _placed(lesson: str, title: str, notes: list[NoteSpec]) -> tuple[list, dict[
     for spec in notes:
         for name, source in spec.media.items():
             # Names carry a digest of the content, so one name is one file; only
-            # two different in-memory payloads under one name would be a bug.
-            if isinstance(media.setdefault(name, source), bytes) and isinstance(source, bytes) and media[name] != source:
+            # two different payloads under one name would be a bug.
+            if media.setdefault(name, source) != source:
                 raise ValueError(f"two different media files are both named {name!r}")
     return assemble(lesson, title, notes), media
 
