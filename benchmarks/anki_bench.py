@@ -11,15 +11,16 @@ pools of problems cost, per lesson and for 1,000 notes.
 Pools: the lesson's real practice settings are built cold with one problem per note
 and with the pool, and the difference in build time and .apkg size is printed, with
 the largest field (AnkiWeb limits a note's fields). A cold build's time varies by more
-than the pool costs, so the practice notes are also timed alone (best of three, figure
-cache warm) with and without the pool. Sizes up to 1,000 notes get the same comparison.
+than the pool costs, so the practice notes are also timed alone (best of three; one run
+after a warm-up for hundreds of notes) with and without the pool. Sizes up to 1,000 notes get the same comparison.
 
 Each measurement runs in a fresh Python process, so peak memory (ru_maxrss) is
 that build's own and not the high-water mark of an earlier, larger one. The
-practice notes are attention practice notes (the heaviest kind: a figure each)
-added to the lesson's real flashcards. "cold" renders every figure; "warm" is
-the same build again with the figure cache filled (nothing drawn), which is what
-a rebuild with an unchanged seed costs.
+practice notes are attention practice notes (the heaviest kind: a figure per problem)
+added to the lesson's real flashcards. "cold" is the first build in a fresh process
+tree (nothing on disk from an earlier one); "warm" is the same build again. Card
+figures are templated SVG drawn on every build (no figure cache is involved), so the
+two differ only by what the operating system caches.
 """
 from __future__ import annotations
 
@@ -77,40 +78,35 @@ def _one_build(work: Path, notes: int, pool: int) -> dict:
     from generator.anki import build_deck
 
     cards = _cards_dir(work, notes, pool)
-    cache = work / "cache"
-    before = len(list(cache.glob("*.png"))) if cache.is_dir() else 0
     started = time.perf_counter()
-    report = build_deck(LESSON, TITLE, cards, work / "out" / f"{LESSON}.apkg", SEED, work / "cache")
+    report = build_deck(LESSON, TITLE, cards, work / "out" / f"{LESSON}.apkg", SEED)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     digest = hashlib.sha256(report.path.read_bytes()).hexdigest()
-    drawn = len(list(cache.glob("*.png"))) - before
     return {"notes": notes, "pool": pool, "seconds": seconds, "peak_mib": peak_kib / 1024, "apkg_bytes": report.bytes,
-            "media": report.media, "path": str(report.path), "sha256": digest, "figures_drawn": drawn,
+            "media": report.media, "path": str(report.path), "sha256": digest,
             "largest_field": _largest_field(report.path)}
 
 
-def _pool_seconds(work: Path, notes: int, pool: int) -> dict:
+def _pool_seconds(work: Path, notes: int, pool: int, repeats: int) -> dict:
     """Run in a child process: the practice notes alone, with one problem each and with
-    ``pool``, best of three, the figure cache warm (entry 0's PNGs cost the same in both),
+    ``pool``, best of ``repeats`` after one unmeasured run (imports, compiled templates),
     so the difference is what the pools cost: drawing, fields, SVG figures."""
     sys.path.insert(0, str(ROOT))
     from generator.anki.kinds import practice_notes
     from generator.anki.settings import parse_settings
-    from generator.figures.cache import FigureCache
 
     cards = _cards_dir(work, notes, pool)
     path = cards / f"{LESSON}.practice.toml"
-    cache = FigureCache(work / "cache")
     times = {}
     for size in (1, pool):
         path.write_text(_practice_settings(notes, size), encoding="utf-8")
         settings = parse_settings(path)
-        practice_notes(LESSON, settings, SEED, cache)  # warms the cache
+        practice_notes(LESSON, settings, SEED)  # imports and compiles what it uses
         best = float("inf")
-        for _ in range(3):
+        for _ in range(repeats):
             started = time.perf_counter()
-            practice_notes(LESSON, settings, SEED, cache)
+            practice_notes(LESSON, settings, SEED)
             best = min(best, time.perf_counter() - started)
         times[size] = best
     return {"one": times[1], "full": times[pool]}
@@ -146,13 +142,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child-build", nargs=3, metavar=("WORK", "NOTES", "POOL"), help=argparse.SUPPRESS)
     parser.add_argument("--child-import", nargs=2, metavar=("APKG", "WORK"), help=argparse.SUPPRESS)
-    parser.add_argument("--child-pool", nargs=3, metavar=("WORK", "NOTES", "POOL"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-pool", nargs=4, metavar=("WORK", "NOTES", "POOL", "REPEATS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
         print(json.dumps(_one_build(Path(args.child_build[0]), int(args.child_build[1]), int(args.child_build[2]))))
         return
     if args.child_pool:
-        print(json.dumps(_pool_seconds(Path(args.child_pool[0]), int(args.child_pool[1]), int(args.child_pool[2]))))
+        print(json.dumps(_pool_seconds(Path(args.child_pool[0]), *map(int, args.child_pool[1:]))))
         return
     if args.child_import:
         print(json.dumps(_one_import(Path(args.child_import[0]), Path(args.child_import[1]))))
@@ -167,15 +163,9 @@ def main() -> None:
         for notes in args.sizes:
             work = Path(tmp) / str(notes)
             pool = _pool_cost(Path(tmp) / f"pool-{notes}", notes, args.pool) if notes <= 1000 else None
-            cold = _child("--child-build", str(work), str(notes), str(args.pool))
-            warm = _child("--child-build", str(work), str(notes), str(args.pool))
-            # The figure cache is keyed by the figure code too: if that code changed
-            # while the cold build ran (others working in the same tree), the first
-            # "warm" build redrew; measure again so warm means nothing drawn.
-            for _ in range(2):
-                if warm["figures_drawn"] == 0:
-                    break
-                warm = _child("--child-build", str(work), str(notes), str(args.pool))
+            # The pool comparison's build with the pool is this size's cold build.
+            cold = pool["full"] if pool else _child("--child-build", str(work), str(notes), str(args.pool))
+            warm = _child("--child-build", str(Path(cold["path"]).parent.parent), str(notes), str(args.pool))
             # Same seed and SOURCE_DATE_EPOCH: the two builds must be byte-identical.
             row = {"notes": notes, "cold": cold, "warm": warm, "identical": cold["sha256"] == warm["sha256"], "pool": pool}
             if notes == 1000:
@@ -201,7 +191,8 @@ def _pool_cost(work: Path, notes: int, pool: int) -> dict:
     """Two cold builds, one problem per note and ``pool``: what the pools add."""
     one = _child("--child-build", str(work / "one"), str(notes), "1")
     full = _child("--child-build", str(work / "full"), str(notes), str(pool))
-    notes_only = _child("--child-pool", str(work / "timed"), str(notes), str(pool))
+    # Best of three for the lesson's few notes; one run (after a warm-up) for hundreds.
+    notes_only = _child("--child-pool", str(work / "timed"), str(notes), str(pool), "3" if notes < 100 else "1")
     return {"pool": pool, "one": one, "full": full, "adds_seconds": full["seconds"] - one["seconds"],
             "adds_bytes": full["apkg_bytes"] - one["apkg_bytes"], "notes_seconds": notes_only,
             "adds_notes_seconds": notes_only["full"] - notes_only["one"]}
@@ -211,7 +202,7 @@ def _pool_line(what: str, cost: dict) -> str:
     one, full = cost["one"], cost["full"]
     timed = cost["notes_seconds"]
     return (f"{what}: pool of {cost['pool']} adds {cost['adds_notes_seconds']:.2f} s to the practice notes "
-            f"({timed['one']:.2f} -> {timed['full']:.2f} s, best of 3, figure cache warm), "
+            f"({timed['one']:.2f} -> {timed['full']:.2f} s, in-process), "
             f"{cost['adds_seconds']:.2f} s to a cold build "
             f"({one['seconds']:.2f} -> {full['seconds']:.2f} s, one run each) and {cost['adds_bytes'] / 1e3:.0f} KB to the .apkg "
             f"({one['apkg_bytes'] / 1e3:.0f} -> {full['apkg_bytes'] / 1e3:.0f} KB, {full['media']} media files); "

@@ -4,7 +4,9 @@
 A front leaks when it contains text only the back should show (the answer, the steps,
 the explanation, the marked map), names the winner ("largest", "most likely shows",
 the row and column the answer gives), or shows a figure that marks something. Figures
-record what they mark in their PNG ("Marks"); a front figure must say "none".
+are SVG and record what they mark on their root element (``data-marks``); a front figure
+must say "none", and its markup must draw no outline and no bold number (checked here
+from the drawing itself, not only from the record).
 """
 from __future__ import annotations
 
@@ -65,18 +67,16 @@ def text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
-def marks_of(png: bytes) -> str | None:
-    # Read the PNG's text chunks directly (not through the code under test); a pooled
-    # problem's SVG says it on its root element.
-    import io
-    from PIL import Image
+def marks_of(svg: bytes) -> str | None:
+    # Read from the file's bytes (not through the code under test).
+    found = re.match(rb'<svg[^>]*\sdata-marks="([^"]*)"', svg.lstrip())
+    return found.group(1).decode() if found else None
 
-    if png.lstrip().startswith(b"<svg"):
-        found = re.match(rb'<svg[^>]*\sdata-marks="([^"]*)"', png.lstrip())
-        return found.group(1).decode() if found else None
 
-    with Image.open(io.BytesIO(png)) as image:
-        return image.text.get("Marks")
+def draws_a_mark(svg: bytes) -> bool:
+    """Whether the drawing itself singles something out: an unfilled outline over a cell,
+    or a number set in bold (the head figure's winner)."""
+    return bool(re.search(rb'<rect[^>]*fill="none"|font-weight="bold"', svg))
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def collection(tmp_path_factory):
     (cards / f"{LESSON}.practice.toml").write_text(PRACTICE, encoding="utf-8")
     out = tmp_path_factory.mktemp("apkg") / f"{LESSON}.apkg"
     with source_date_epoch(1_700_000_000):
-        built = build_deck(LESSON, TITLE, cards, out, 31, None)
+        built = build_deck(LESSON, TITLE, cards, out, 31)
     col = fresh_collection(tmp_path_factory.mktemp("collection"))
     import_apkg(col, built.path)
     yield col
@@ -171,27 +171,39 @@ def test_front_figures_mark_nothing_and_back_figures_say_what_they_mark(collecti
     for card, note, kind in cards_of(collection):
         question, answer = card.question(), card.answer()
         front_images = set(re.findall(r'<img src="([^"]+)"', question))
-        for name in front_images:  # pooled problems' figures too, shown or not
-            assert marks_of((media / name).read_bytes()) == "none", (kind, name)
+        for name in front_images:  # every problem's figure, shown or not
+            svg = (media / name).read_bytes()
+            assert marks_of(svg) == "none" and not draws_a_mark(svg), (kind, name)
             fronts += 1
         for name in set(re.findall(r'<img src="([^"]+)"', answer)) - front_images:
             if kind.endswith("reasoning"):
                 # The check above is a real one: back figures record their marks, and
                 # those whose answer is one cell mark it.
-                recorded = marks_of((media / name).read_bytes())
+                svg = (media / name).read_bytes()
+                recorded = marks_of(svg)
                 assert recorded is not None, name
+                assert (recorded != "none") == draws_a_mark(svg), (name, recorded)  # the record is honest
                 backs += recorded != "none"
     # image_grid, caption_words, dominant_score mark a cell; two problems of a pool may share a figure
     assert fronts >= 2 * 15 and backs >= 3 * 15
 
 
-def test_the_figure_fronts_used_to_show_would_fail_the_check():
-    # Before this test existed, image_grid fronts showed the picture with the winning
-    # patch outlined and "(largest ...)" in its caption; that figure must not pass.
-    from generator.figures import registry
-    from generator.figures.render import to_png
+def test_a_marked_figure_on_a_front_would_fail_the_check():
+    # The back's map of an image_grid note outlines the answer's cell: shown on a front,
+    # both the record and the drawing must give it away. The unmarked front map passes.
+    from generator.anki.figures import CardSvgs
+    from generator.practice import reasoning
 
-    assert marks_of(to_png(registry.draw("attention_image", {"seed": "3"}))) not in (None, "none")
+    item = reasoning.draw(3, variant=0, kind="image_grid")
+    back, front = CardSvgs().reasoning_answer_image(item), CardSvgs().reasoning_image(item)
+    assert marks_of(back.source) not in (None, "none") and draws_a_mark(back.source)
+    assert marks_of(front.source) == "none" and not draws_a_mark(front.source)
+    # The head figure (backs only) sets its winner in bold: a front showing it would fail.
+    from generator.practice import attention
+
+    head = CardSvgs().attention_head(attention.draw(3)).source
+    assert marks_of(head) != "none" and draws_a_mark(head)
+    # Before this test existed, image_grid fronts said "(largest ...)" in their caption.
     assert WINNER_WORDS.search("attention for “dog” (largest 0.495)")
 
 

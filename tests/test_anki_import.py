@@ -17,6 +17,7 @@ import tomllib
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -88,11 +89,11 @@ def source_date_epoch(value: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def build(out: Path, seed: int, mtime: int, cache: Path | None = None):
+def build(out: Path, seed: int, mtime: int):
     from generator.anki import build_deck
 
     with source_date_epoch(mtime):
-        return build_deck(LESSON, TITLE, ROOT / "cards", out, seed, cache)
+        return build_deck(LESSON, TITLE, ROOT / "cards", out, seed)
 
 
 def fresh_collection(directory: Path):
@@ -117,10 +118,8 @@ def import_apkg(col, apkg: Path):
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     out = tmp_path_factory.mktemp("apkg")
-    cache = out / "figure-cache"
-    first = build(out / "build1" / f"{LESSON}.apkg", SEED_1, MTIME_1, cache)
-    # The second build draws its figures without a cache: both media paths get imported.
-    second = build(out / "build2" / f"{LESSON}.apkg", SEED_2, MTIME_2, None)
+    first = build(out / "build1" / f"{LESSON}.apkg", SEED_1, MTIME_1)
+    second = build(out / "build2" / f"{LESSON}.apkg", SEED_2, MTIME_2)
     return first, second
 
 
@@ -232,13 +231,16 @@ def test_every_referenced_media_file_is_in_the_media_folder(imported, builds):
         for name in col.media.files_in_str(note.mid, "\x1f".join(note.fields)):
             referenced.add(name)
             path = media_dir / name
-            # Problem 0's figures are PNG; the pooled problems' are SVG.
-            assert path.is_file() and path.read_bytes()[:8] in (b"\x89PNG\r\n\x1a\n", b"<svg xml"), name
+            # Every problem's figure, problem 0's too, is an SVG document of its own.
+            assert path.is_file() and name.endswith(".svg"), name
+            root = ElementTree.fromstring(path.read_bytes())
+            assert root.tag == "{http://www.w3.org/2000/svg}svg", name
     practice = expected_practice()
     assert len(referenced) >= practice["attention"] + practice["reasoning"]
     assert len(referenced) == builds[0].media
     for note in notes_of(col, TYPE_ATTENTION):
-        assert re.search(r'<img src="[^"/\\]+\.png"', note["Figure"])
+        names = re.findall(r'<img src="([^"/\\]+)"', note["Figure"])
+        assert len(names) == len(data_of(note)["pool"]) and all(n.endswith(".svg") for n in names)
 
 
 # --- the independent check of every attention practice note --------------------------------------
@@ -433,7 +435,7 @@ def test_reasoning_answers_agree_with_their_attention_maps(imported):
         data = data_of(note)
         kinds.add(data["kind"])
         # Every reasoning note shows its map: on the front when the question reads it, else on the back.
-        assert re.search(r'<img src="[^"/]+\.png"', note["Image"] if data["map_given"] else note["Answer"])
+        assert re.search(r'<img src="[^"/]+\.svg"', note["Image"] if data["map_given"] else note["Answer"])
         # One softmax per query: the whole grid for an image (one word's query over
         # every patch), each row otherwise (one query per row).
         sums = [math.fsum(x for row in data["weights"] for x in row)] if data["kind"] == "image_grid" else [

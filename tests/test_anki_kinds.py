@@ -55,7 +55,7 @@ def test_a_rejected_setting_points_at_its_own_line(tmp_path, table, setting, val
     path = tmp_path / "x.practice.toml"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(BuildError) as caught:
-        practice_notes("x", parse_settings(path), 5, None)
+        practice_notes("x", parse_settings(path), 5)
     assert (caught.value.path, caught.value.line) == (path, number)
     assert caught.value.message.startswith(f"[{table}] {words}")
 
@@ -90,7 +90,7 @@ def test_a_new_kind_is_one_row(tmp_path, monkeypatch):
     monkeypatch.setattr("generator.anki.settings.KINDS", kinds_module.KINDS)
     path = tmp_path / "x.practice.toml"
     path.write_text("[spare]\nvariants = 2\nn = 3\n")
-    notes = practice_notes("x", parse_settings(path), 5, None)
+    notes = practice_notes("x", parse_settings(path), 5)
     assert [n.tags for n in notes] == [("practice::spare",)] * 2
     assert all(n.note_type.name == "Spare" for n in notes)
     path.write_text("[spare]\nm = 3\n")

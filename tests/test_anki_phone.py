@@ -2,9 +2,10 @@
 it, laid out in headless Chromium with the note type's own CSS at 400 px wide.
 
 Measured, not assumed: each figure's smallest text in CSS pixels is its displayed scale
-(rendered width / PNG width) times the size of its smallest text in PNG pixels, which
-the figure records in its PNG ("MinTextPx"); the page must not be wider than the screen
-once MathJax has typeset the maths. Screenshots of one card per note type and kind, at
+(rendered width / the SVG's own width) times the smallest font size the SVG's markup
+sets (read from its font-size attributes here, and checked against what the figure
+records in ``data-min-text-px``); the page must not be wider than the screen once
+MathJax has typeset the maths. Screenshots of one card per note type and kind, at
 400 and 800 px, light and night, go to test-artifacts/anki/ for people to look at.
 """
 from __future__ import annotations
@@ -51,16 +52,15 @@ def page_html(body: str, night: bool, mathjax: Path) -> str:
     )
 
 
-def min_text_px(png: Path) -> float | None:
-    from PIL import Image
-
-    if png.suffix == ".svg":  # a pooled problem's figure records it on its root element
-        found = re.match(r'<svg[^>]*\sdata-min-text-px="([\d.]+)"', png.read_text(encoding="utf-8"))
-        return float(found.group(1)) if found else None
-
-    with Image.open(png) as image:
-        value = image.text.get("MinTextPx")
-    return None if value is None else float(value)
+def min_text_px(svg: Path) -> float | None:
+    """The smallest font size an SVG card figure sets, in its own pixels; None when it
+    sets none or its record (``data-min-text-px``) says otherwise."""
+    markup = svg.read_text(encoding="utf-8")
+    sizes = [float(x) for x in re.findall(r'font-size[=:]\s*"?([\d.]+)', markup)]
+    recorded = re.match(r'<svg[^>]*\sdata-min-text-px="([\d.]+)"', markup)
+    if not sizes or recorded is None or float(recorded.group(1)) != min(sizes):
+        return None
+    return min(sizes)
 
 
 def show(page, media: Path, body: str, night: bool, mathjax: Path) -> dict:
@@ -105,7 +105,7 @@ def test_phone_width_figure_text_and_card_width(collection):  # noqa: F811
                 for image in got["images"]:
                     text_px = min_text_px(media / image["src"])
                     if text_px is None:
-                        problems.append(f"{kind} {side}: {image['src']} does not record its text size")
+                        problems.append(f"{kind} {side}: {image['src']} sets no text size, or records another")
                         continue
                     css_px = image["shown"] / image["natural"] * text_px
                     smallest = min(smallest, css_px)
@@ -126,3 +126,13 @@ def test_phone_width_figure_text_and_card_width(collection):  # noqa: F811
     print(f"\nphone: {measured} figures measured at {PHONE} px, smallest figure text {smallest:.1f} CSS px")
     assert measured >= 10
     assert not problems, "\n".join(problems)
+
+
+def test_text_size_check_can_fail(tmp_path):
+    # A figure with smaller text than it records is caught; one that records it honestly
+    # gives a size the test above would reject at full width.
+    svg = tmp_path / "x.svg"
+    svg.write_text('<svg width="300" data-min-text-px="15" font-size="15"><text font-size="9">1</text></svg>')
+    assert min_text_px(svg) is None
+    svg.write_text('<svg width="300" data-min-text-px="9" font-size="15"><text font-size="9">1</text></svg>')
+    assert min_text_px(svg) == 9 < MIN_TEXT_CSS_PX

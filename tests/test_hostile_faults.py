@@ -196,7 +196,7 @@ def test_damaged_figure_cache_entry_is_drawn_again(states, tmp_path):
     (used,) = (out / "figures" / LESSON).glob("rnn-*.svg")  # the slides' RNN figure, as the old build drew it
     svg = cache / used.name
     svg.write_bytes(svg.read_bytes()[: len(svg.read_bytes()) // 2])
-    for png in cache.glob("attention_head-*.png"):  # practice cards embed these
+    for png in cache.glob("attention_head-*.png"):  # the slides embed these
         png.write_bytes(png.read_bytes()[:100])
     run = run_inprocess(build_args(old_work, out, "--no-html"))
     assert run.status == 0, run.stderr

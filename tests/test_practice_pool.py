@@ -36,7 +36,7 @@ ENTRY = re.compile(r'<div class="pool-entry" data-pool="(\d+)"(?: hidden)?>(.*?)
 def notes(tmp_path: Path, pool: int, seed: int = 77) -> dict[str, dict[str, str]]:
     path = tmp_path / f"pool{pool}.practice.toml"
     path.write_text(SETTINGS.format(pool=pool), encoding="utf-8")
-    return {n.fields["Key"]: n for n in practice_notes("L", parse_settings(path), seed, None)}
+    return {n.fields["Key"]: n for n in practice_notes("L", parse_settings(path), seed)}
 
 
 def data(note) -> dict:

@@ -10,7 +10,7 @@ from conftest import ROOT
 from test_practice_reference import DECIMALS, dec_text, ref_head
 
 from generator.anki.practice import attention_fields
-from generator.anki.figures import Png
+from generator.anki.figures import Svg
 from generator.practice import attention
 from generator.practice.cli import worked_text
 from generator.practice.steps import worked_steps
@@ -41,19 +41,9 @@ def test_practice_command_numbers_the_steps_as_the_lesson():
     assert found == [("1", "Scores"), ("2", "Divide"), ("3", "Exponentials"), ("4", "Softmax"), ("5", "Output")] * 2
 
 
-def _tiny_png() -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (1, 1)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def test_card_lists_the_steps_in_the_lesson_order():
     problem = attention.draw(3, n_queries=2)
-    fields, _ = attention_fields("07-x", problem, Png.of(_tiny_png()))
+    fields, _ = attention_fields("07-x", problem, Svg.of('<svg width="1" height="1"></svg>'))
     # An <ol> numbers its items 1, 2, ...: item k is step k.
     assert re.findall(r'data-step="(\w+)"', fields["Steps"]) == [name for _, name in LESSON_STEPS]
     assert fields["Steps"].startswith("<ol>")

@@ -20,7 +20,6 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import BuildError
 from .cards import Flashcard, parse_cards
@@ -30,9 +29,6 @@ from .package import apkg_bytes, previous_note_mtime, write_apkg
 from .settings import PracticeSettings, parse_settings
 from ..model import Lesson
 from ..stamp import build_mtime
-
-if TYPE_CHECKING:
-    from ..figures.cache import FigureCache
 
 __all__ = ["DeckReport", "build_deck", "package_lesson", "has_cards", "read_sources", "CARDS_SUFFIX", "PRACTICE_SUFFIX"]
 
@@ -103,23 +99,23 @@ def read_sources(lesson: str, cards_dir: Path) -> Sources:
     return Sources(cards, settings)
 
 
-def lesson_notes(lesson: str, cards_dir: Path, seed: int, cache: "FigureCache | None") -> list[NoteSpec]:
+def lesson_notes(lesson: str, cards_dir: Path, seed: int) -> list[NoteSpec]:
     """Every note of the lesson: flashcards from ``cards_dir``, practice drawn from ``seed``."""
-    from .kinds import practice_notes  # imports numpy/matplotlib only when a deck is built
+    from .kinds import practice_notes  # imports numpy only when a deck is built
 
     sources = read_sources(lesson, Path(cards_dir))
     notes: list[NoteSpec] = flashcard_notes(lesson, sources.flashcards)
-    notes += practice_notes(lesson, sources.practice, seed, cache)
+    notes += practice_notes(lesson, sources.practice, seed)
     return notes
 
 
-def package_lesson(lesson: Lesson, cards_dir: Path, seed: int, cache: "FigureCache", mtime: int, previous: Path) -> tuple[bytes, DeckReport]:
+def package_lesson(lesson: Lesson, cards_dir: Path, seed: int, mtime: int, previous: Path) -> tuple[bytes, DeckReport]:
     """The pipeline's entry: the lesson's package as bytes, with its report.
 
     ``previous`` is where the package is about to be written, read only to warn
     when learners would not take the new notes.
     """
-    notes = lesson_notes(lesson.name, cards_dir, seed, cache)
+    notes = lesson_notes(lesson.name, cards_dir, seed)
     decks, media = _placed(lesson.name, lesson.title, notes)
     data = apkg_bytes(decks, media, mtime)
     old_stamp = previous_note_mtime(previous)
@@ -134,7 +130,6 @@ def build_deck(
     cards_dir: Path,
     out_path: Path,
     seed: int,
-    cache_dir: Path | None = None,
 ) -> DeckReport:
     """Read ``cards_dir/<lesson>.*``, draw practice from ``seed``, write ``out_path`` atomically.
 
@@ -143,12 +138,7 @@ def build_deck(
     Raises :class:`BuildError` (``file:line: message``) for a bad source; the
     previous ``out_path``, if any, is then left untouched.
     """
-    cache = None
-    if cache_dir is not None:
-        from ..figures.cache import FigureCache
-
-        cache = FigureCache(Path(cache_dir))
-    notes = lesson_notes(lesson, Path(cards_dir), seed, cache)
+    notes = lesson_notes(lesson, Path(cards_dir), seed)
     return write_notes(lesson, title, notes, Path(out_path), seed)
 
 
@@ -157,8 +147,8 @@ def _placed(lesson: str, title: str, notes: list[NoteSpec]) -> tuple[list, dict[
     for spec in notes:
         for name, source in spec.media.items():
             # Names carry a digest of the content, so one name is one file; only
-            # two different in-memory payloads under one name would be a bug.
-            if isinstance(media.setdefault(name, source), bytes) and isinstance(source, bytes) and media[name] != source:
+            # two different payloads under one name would be a bug.
+            if media.setdefault(name, source) != source:
                 raise ValueError(f"two different media files are both named {name!r}")
     return assemble(lesson, title, notes), media
 

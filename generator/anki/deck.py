@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 import genanki
 
@@ -20,8 +19,8 @@ from .models import NoteType, stable_id
 
 TRACK = "Vision"
 Section = Literal["flashcards", "practice"]
-# A media file's bytes, or the file holding them (read when the package is written).
-MediaSource = Union[bytes, Path]
+# A media file's bytes (card figures are small SVGs, held in memory until the package is written).
+MediaSource = bytes
 SECTION_NAMES: dict[Section, str] = {"flashcards": "Flashcards", "practice": "Practice"}
 
 

@@ -1,44 +1,20 @@
-"""The PNGs of the figures a practice note shows, from ``generator.figures``.
+"""The figures a practice note shows: SVG from ``figures.cards``, one per problem.
 
-Drawing is the figures package's job; this adapter only names the figure for a
-problem and goes through the build's one figure cache when given it, so a
-rebuild with the same seed draws nothing. Without a cache it draws the PNG
-directly (no SVG, which the cards do not use).
+Drawing is the figures package's job (the layout in ``figures/cards.py``, the markup
+in ``templates/figures/card_*.svg.j2``, numbers and alt text from the engine and the
+figure registry); this adapter picks the figure for a problem and wraps its bytes
+with a digest for the media name. Every problem of a pool, problem 0 included, goes
+through it: about a millisecond and a few KB per figure, laid out for a phone.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..practice import attention as practice
-
-if TYPE_CHECKING:
-    from ..figures.cache import FigureCache
-
-
-@dataclass(frozen=True)
-class Png:
-    """A figure's PNG: a digest of its bytes, and where the bytes are.
-
-    With a figure cache the bytes stay in the cache file and are read again only
-    when the package is written, so a 10,000-note build does not hold every
-    figure in memory at once.
-    """
-
-    digest: str
-    source: bytes | Path
-    alt: str = ""  # the figure registry's alt text, for the card's <img alt>
-    suffix = "png"
-
-    @classmethod
-    def of(cls, data: bytes, path: Path | None = None, alt: str = "") -> "Png":
-        return cls(hashlib.sha256(data).hexdigest(), path if path is not None and path.is_file() else data, alt)
-
 
 # The smallest figure text a phone reader gets, in CSS pixels, on a 400-px screen whose
 # card leaves this many pixels for a figure (style.css: 17-px text, 0.4em padding).
@@ -46,76 +22,17 @@ PHONE_TEXT_PX = 14
 PHONE_FIGURE_PX = 386
 
 
-def phone_min_width(png: "Png | Svg") -> int | None:
-    """The CSS width below which ``png``'s smallest text would drop under PHONE_TEXT_PX,
-    when that is wider than a phone card gives it (None otherwise). The card then shows
-    the figure at this width inside a box that scrolls sideways."""
-    from PIL import Image
-
-    if isinstance(png, Svg):
-        # Laid out for a phone with text at 15 px (figures.cards); a map with many long
-        # labels can still come out wider, and then keeps its size and scrolls.
-        return math.ceil(png.width) if png.width > PHONE_FIGURE_PX else None
-
-    source = png.source if isinstance(png.source, Path) else io.BytesIO(png.source)
-    with Image.open(source) as image:
-        width, text_px = image.size[0], float(image.text.get("MinTextPx", "0"))
-    if not text_px:
-        return None
-    needed = math.ceil(width * PHONE_TEXT_PX / text_px)
-    return needed if needed > PHONE_FIGURE_PX else None
-
-
-class Figures:
-    def __init__(self, cache: "FigureCache | None" = None):
-        self._cache = cache
-
-    def _cached(self, name: str, params: dict[str, str], examples: dict[str, Any] | None = None) -> Png:
-        rendered = self._cache.render(name, params, examples)
-        return Png.of(rendered.png, self._cache.directory / f"{rendered.stem}.png", rendered.alt)
-
-    def attention_head(self, problem: practice.Problem, query: int = 0) -> Png:
-        """The head figure of this very problem (its q, K, V and rounded steps)."""
-        if self._cache is not None:
-            return self._cached("attention_head", {"problem": "card", "query": str(query)}, {"card": problem})
-        from ..figures import registry
-        from ..figures.render import to_png
-
-        prepared = registry.prepare("attention_head", {"problem": "card", "query": str(query)}, {"card": problem})
-        return Png.of(to_png(prepared.draw()), alt=registry.alt_text(prepared))
-
-    def reasoning_image(self, item: Any) -> Png:
-        """The attention map a reasoning note asks about, for its front: the weights as a
-        phone-sized heatmap with the printed numbers, nothing outlined, no "largest" label.
-
-        It goes through the figure registry, which re-derives the item from (seed, kind,
-        variant) with the same engine, so the figure shows the very map the card asks
-        about and a cached copy is reused.
-        """
-        return self._reasoning_map(item, "front")
-
-    def reasoning_answer_image(self, item: Any) -> Png | None:
-        """The back's figure: the map with the cell the answer names outlined; or, when
-        the front has no map (the weights are what the question asks for), the map itself.
-        None when the front's map already says all the back would."""
-        if item.answer_cell is None and item.map_given:
-            return None
-        return self._reasoning_map(item, "back")
-
-    def _reasoning_map(self, item: Any, side: str) -> Png:
-        from ..figures import registry
-        from ..figures.render import to_png
-
-        params = {"seed": str(item.seed), "variant": str(item.variant), "kind": item.kind, "card": side}
-        if self._cache is not None:
-            return self._cached("attention_heatmap", params)
-        prepared = registry.prepare("attention_heatmap", params)
-        return Png.of(to_png(prepared.draw()), alt=registry.alt_text(prepared))
+def phone_min_width(svg: "Svg") -> int | None:
+    """The width a figure keeps when it is wider than a phone card gives it (None when it
+    fits): its text is laid out at ``figures.cards.PX``, so scaling it down to the card
+    would take the text under PHONE_TEXT_PX. The card then shows it at full size inside
+    a box that scrolls sideways (a map with many long labels can come out that wide)."""
+    return math.ceil(svg.width) if svg.width > PHONE_FIGURE_PX else None
 
 
 @dataclass(frozen=True)
 class Svg:
-    """A pooled problem's card figure: SVG bytes laid out for a phone (``figures.cards``),
+    """A problem's card figure: SVG bytes laid out for a phone (``figures.cards``),
     its width and a digest of the bytes for its media name.
 
     A media file rather than markup in the field: a pool of 20 maps inline would put
@@ -125,7 +42,7 @@ class Svg:
     digest: str
     source: bytes
     width: float  # its design width: CSS pixels at full size, text at figures.cards.PX
-    alt: str = ""  # for the card's <img alt>, as the PNG figures carry theirs
+    alt: str = ""  # the figure registry's alt text, for the card's <img alt>
     suffix = "svg"
 
     @classmethod
@@ -136,8 +53,8 @@ class Svg:
 
 
 class CardSvgs:
-    """The figures of pooled problems (entry 1 on), with the methods of :class:`Figures`:
-    SVG from ``figures.cards`` instead of matplotlib PNGs, at a millisecond each."""
+    """The figures of every problem of a pool: an attention head's worked steps (backs
+    only), a reasoning note's map (front unmarked, back with the answer's cell outlined)."""
 
     def attention_head(self, problem: practice.Problem, query: int = 0) -> Svg:
         from ..figures import cards
@@ -158,7 +75,7 @@ class CardSvgs:
 
     def reasoning_answer_image(self, item: Any) -> Svg | None:
         if item.answer_cell is None and item.map_given:
-            return None  # as Figures: the front's map already says all the back would
+            return None  # the front's map already says all the back would
         return self._map(item, item.answer_cell, "back")
 
     @staticmethod

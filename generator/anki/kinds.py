@@ -23,8 +23,7 @@ from .deck import MediaSource, NoteSpec, note_guid
 from .models import ATTENTION, MATCHING, REASONING, RNN, TRACKS, NoteType
 
 if TYPE_CHECKING:
-    from ..figures.cache import FigureCache
-    from .figures import Figures
+    from .figures import CardSvgs
     from .settings import KindSettings, PracticeSettings
 
 Fields = tuple[dict[str, str], dict[str, MediaSource]]
@@ -50,7 +49,7 @@ class Kind:
     # (seed, variant, settings, entry) -> item: entry p of the note's pool, from the
     # stream (seed, key, variant, p); entry 0 is the note's first problem.
     draw: Callable[[int, int, KindSettings, int], Any]
-    fields: Callable[[str, int, int, Any, Figures], Fields]  # (lesson, seed, variant, item, figures)
+    fields: Callable[[str, int, int, Any, CardSvgs], Fields]  # (lesson, seed, variant, item, figures)
     tags: Callable[[Any, KindSettings], tuple[str, ...]]
     # Engine parameter -> the setting to point at when the engine rejects it.
     blame: tuple[tuple[str, str], ...] = (("variant", "variants"),)
@@ -125,19 +124,17 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache: FigureCache | None) -> list[NoteSpec]:
+def practice_notes(lesson: str, settings: PracticeSettings, seed: int) -> list[NoteSpec]:
     """All practice notes of the lesson, kind by kind in table order, each in variant order,
     each with its pool of ``pool`` problems (``pool.py``).
 
-    ``cache`` is the build's one figure cache; without it figures are drawn directly.
-    Entry 0's figures are the matplotlib PNGs a note always had; the other entries'
-    are SVGs from templates (``figures.cards``), a millisecond each.
+    Every problem's figures, problem 0's too, are SVGs from templates (``figures.cards``):
+    a millisecond each, so they are drawn on every build and never cached.
     """
-    from .figures import CardSvgs, Figures
+    from .figures import CardSvgs
     from .settings import key_line
 
-    figures = Figures(cache)  # lazily imports matplotlib on the first figure
-    svgs = CardSvgs()
+    figures = CardSvgs()
     notes: list[NoteSpec] = []
     for kind in KINDS:
         cfg = settings.of(kind.key)
@@ -150,7 +147,7 @@ def practice_notes(lesson: str, settings: PracticeSettings, seed: int, cache: Fi
                     where = key_line(settings, kind.key, kind.setting_for(exc)) or None
                     raise BuildError(f"[{kind.key}] {exc}", settings.path or Path("<practice settings>"), where) from None
                 items.append(item)
-                entries.append(kind.fields(lesson, seed, variant, item, figures if entry == 0 else svgs))
+                entries.append(kind.fields(lesson, seed, variant, item, figures))
             fields, media = pool.merge(entries)
             notes.append(NoteSpec(kind.note_type, fields, note_guid(lesson, kind.key, variant), "practice",
                                   kind.tags(items[0], cfg), media))

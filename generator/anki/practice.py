@@ -20,7 +20,7 @@ from typing import Any
 from ..practice import attention, rnn
 from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource
-from .figures import Figures, Png, Svg, phone_min_width
+from .figures import CardSvgs, Svg, phone_min_width
 from .markup import to_html
 from .render import fragment
 
@@ -51,7 +51,7 @@ def note_key(lesson: str, exercise: str, variant: int) -> str:
     return f"{lesson}/{exercise}/{variant + 1:02d}"
 
 
-def media_name(lesson: str, exercise: str, variant: int, png: Png | Svg) -> str:
+def media_name(lesson: str, exercise: str, variant: int, figure: Svg) -> str:
     """A flat, content-addressed media name.
 
     Anki keeps the first file it sees under a name; a new build's figure under an
@@ -59,7 +59,7 @@ def media_name(lesson: str, exercise: str, variant: int, png: Png | Svg) -> str:
     changes with the bytes avoids both. (Unused old figures are removed by
     Tools > Check Media.)
     """
-    return f"{lesson}-{exercise}-{variant + 1:02d}-{png.digest[:12]}.{png.suffix}"
+    return f"{lesson}-{exercise}-{variant + 1:02d}-{figure.digest[:12]}.{figure.suffix}"
 
 
 def data_field(data: dict[str, Any]) -> str:
@@ -74,7 +74,7 @@ def _label(name: str, index: int | None = None) -> str:
 # --- attention head ----------------------------------------------------------------
 
 
-def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png | Svg) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -> tuple[dict[str, str], dict[str, MediaSource]]:
     """Every field of one attention practice note, and its media."""
     views = worked_steps(problem)
     first = views[0]
@@ -139,8 +139,8 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png | 
     answer = fragment("attention_answer", rows=answer_rows)
     hints = fragment("attention_hints", hints=_hints(problem))
 
-    name = media_name(lesson, ATTENTION_KEY, problem.variant, figure_png)
-    figure = fragment("figure", name=name, alt=figure_png.alt or "The attention head of this problem", min_width=phone_min_width(figure_png))
+    name = media_name(lesson, ATTENTION_KEY, problem.variant, figure_svg)
+    figure = fragment("figure", name=name, alt=figure_svg.alt or "The attention head of this problem", min_width=phone_min_width(figure_svg))
     data = {"lesson": lesson, **attention.to_data(problem)}
     fields = {
         "Key": note_key(lesson, ATTENTION_KEY, problem.variant),
@@ -152,7 +152,7 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_png: Png | 
         "Figure": figure,
         "Data": data_field(data),
     }
-    return fields, {name: figure_png.source}
+    return fields, {name: figure_svg.source}
 
 
 def _math(text: str) -> str:
@@ -195,7 +195,7 @@ def draw_attention(seed: int, variant: int, cfg: Any, entry: int = 0) -> attenti
     )
 
 
-def attention_note(lesson: str, seed: int, variant: int, problem: attention.Problem, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def attention_note(lesson: str, seed: int, variant: int, problem: attention.Problem, figures: CardSvgs) -> tuple[dict[str, str], dict[str, MediaSource]]:
     return attention_fields(lesson, problem, figures.attention_head(problem))
 
 
@@ -240,28 +240,28 @@ def draw_matching(seed: int, variant: int, cfg: Any, entry: int = 0) -> Any:
     return matching.draw(seed, variant=variant, n=cfg.n, entry=entry)
 
 
-def matching_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def matching_note(lesson: str, seed: int, variant: int, item: Any, figures: CardSvgs) -> tuple[dict[str, str], dict[str, MediaSource]]:
     return matching_fields(lesson, seed, variant, item), {}
 
 
 # --- attention-map reasoning -------------------------------------------------------------
 
 
-def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_png: Png | Svg | None,
-                     answer_png: Png | Svg | None = None) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_svg: Svg | None,
+                     answer_svg: Svg | None = None) -> tuple[dict[str, str], dict[str, MediaSource]]:
     media: dict[str, MediaSource] = {}
     image = answer_image = ""
-    if image_png is not None:
-        name = media_name(lesson, REASONING_KEY, variant, image_png)
-        image = fragment("figure", name=name, alt=image_png.alt or "The attention map this question is about",
-                         min_width=phone_min_width(image_png))
-        media[name] = image_png.source
-    if answer_png is not None:
+    if image_svg is not None:
+        name = media_name(lesson, REASONING_KEY, variant, image_svg)
+        image = fragment("figure", name=name, alt=image_svg.alt or "The attention map this question is about",
+                         min_width=phone_min_width(image_svg))
+        media[name] = image_svg.source
+    if answer_svg is not None:
         # The marked map goes into Answer, a field only the back shows (the field list is frozen).
-        name = media_name(lesson, REASONING_KEY, variant, answer_png)
-        answer_image = '<div class="figure">' + fragment("figure", name=name, alt=answer_png.alt or "The same map with the answer marked",
-                                                               min_width=phone_min_width(answer_png)) + "</div>"
-        media[name] = answer_png.source
+        name = media_name(lesson, REASONING_KEY, variant, answer_svg)
+        answer_image = '<div class="figure">' + fragment("figure", name=name, alt=answer_svg.alt or "The same map with the answer marked",
+                                                               min_width=phone_min_width(answer_svg)) + "</div>"
+        media[name] = answer_svg.source
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": REASONING_KEY, **_json_ready(item)}
     fields = {
         "Key": note_key(lesson, REASONING_KEY, variant),
@@ -283,7 +283,7 @@ def draw_reasoning(seed: int, variant: int, cfg: Any, entry: int = 0) -> Any:
     return reasoning.draw(seed, variant=variant, kind=kind, entry=entry)
 
 
-def reasoning_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def reasoning_note(lesson: str, seed: int, variant: int, item: Any, figures: CardSvgs) -> tuple[dict[str, str], dict[str, MediaSource]]:
     # A map that shows what the question asks for goes to the back only.
     front = figures.reasoning_image(item) if item.map_given else None
     return reasoning_fields(lesson, seed, variant, item, front, figures.reasoning_answer_image(item))
@@ -359,7 +359,7 @@ def draw_rnn(seed: int, variant: int, cfg: Any, entry: int = 0) -> rnn.Problem:
     return rnn.draw(seed, key=RNN_KEY, variant=variant, regime=regime, T=cfg.T, entry=entry)
 
 
-def rnn_note(lesson: str, seed: int, variant: int, problem: rnn.Problem, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def rnn_note(lesson: str, seed: int, variant: int, problem: rnn.Problem, figures: CardSvgs) -> tuple[dict[str, str], dict[str, MediaSource]]:
     return rnn_fields(lesson, problem), {}
 
 
@@ -393,5 +393,5 @@ def draw_tracks(seed: int, variant: int, cfg: Any, entry: int = 0) -> Any:
     return tracks.draw(seed, variant=variant, n=cfg.n, entry=entry)
 
 
-def tracks_note(lesson: str, seed: int, variant: int, item: Any, figures: Figures) -> tuple[dict[str, str], dict[str, MediaSource]]:
+def tracks_note(lesson: str, seed: int, variant: int, item: Any, figures: CardSvgs) -> tuple[dict[str, str], dict[str, MediaSource]]:
     return tracks_fields(lesson, seed, variant, item), {}

@@ -13,6 +13,6 @@ def export(ctx: Context) -> Export:
     rel = f"cards/{ctx.lesson.name}.apkg"
     fault("deck")
     data, report = anki.package_lesson(
-        ctx.lesson, ctx.options.cards_dir, ctx.seed, ctx.cache, ctx.options.mtime, ctx.options.out / rel
+        ctx.lesson, ctx.options.cards_dir, ctx.seed, ctx.options.mtime, ctx.options.out / rel
     )
     return Export({rel: data}, report.warnings)

@@ -1,16 +1,17 @@
-"""Card figures as small SVG, for the problems of a practice note's pool.
+"""Card figures as small SVG, for every problem of a practice note's pool.
 
 A card carries up to a few dozen problems, each with its own figure; drawing each
 with matplotlib (about 0.24 s and 60 KB of PNG apiece) would cost a build seconds
 and a deck megabytes. These figures are laid out here in plain numbers and written
 by jinja2 templates (``templates/figures/card_*.svg.j2``): about a millisecond and a
 few KB each. They speak the slides' visual language (``style.py``: the role colours,
-the weights' white-to-orange scale, ink and paper) at phone size: laid out at most
-``WIDTH`` pixels wide, so a 400-px phone shows them at full size, with no text under
-``PX``. Every number is the engine's printed number; nothing is computed for display.
+the weights' white-to-orange scale, ink and paper, the answer's dark-and-light frame)
+at phone size: laid out at most ``WIDTH`` pixels wide, so a 400-px phone shows them at
+full size, with no text under ``PX``. Every number is the engine's printed number;
+nothing is computed for display.
 
 Each SVG says what it marks (``data-marks``: "none" on anything a front may show)
-and its smallest text (``data-min-text-px``), as the PNG figures do in their text chunks.
+and its smallest text (``data-min-text-px``) on its root element, for the tests.
 """
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ NARROW = {".": 0.32, ",": 0.32, " ": 0.32, "-": 0.36, "i": 0.28, "l": 0.28, "j":
           "r": 0.42, "<": 0.84, ">": 0.84, "m": 0.98, "w": 0.82}
 CHAR_EM = 0.64
 BASELINE = 0.35  # from a line's middle down to its baseline, in em (no dominant-baseline: not inherited everywhere)
-MARK = "#000000"
 
 
 @cache
@@ -80,10 +80,8 @@ def heatmap(weights: Any, row_labels: tuple[str, ...], col_labels: tuple[str, ..
     peak = max(max(float(x) for x in row) for row in weights) or 1.0
     label_w = max(_width(t) for t in row_labels) + 6
     number_w = max(_width(t) for row in cell_text for t in row)
-    # Room around each number, less when a wide map would otherwise outgrow a phone.
-    cell_w = max(number_w + 10, 40.0)
-    if label_w + 6 + cols * cell_w > WIDTH:
-        cell_w = max(number_w + 4, 40.0)
+    # Room around each number: 10 px, or as much as a phone's width leaves (at least 4).
+    cell_w = max(min(number_w + 10, (WIDTH - label_w - 6) / cols), number_w + 4, 40.0)
     cell_h = 30.0
     rotate = max(_width(t) for t in col_labels) > cell_w - 6
     band = (max(_width(t) for t in col_labels) + 10) if rotate else PX + 12
@@ -102,7 +100,7 @@ def heatmap(weights: Any, row_labels: tuple[str, ...], col_labels: tuple[str, ..
     width, height = x0 + cols * cell_w + 2, y0 + rows * cell_h + 2
     return _render("card_heatmap.svg.j2", width=_n(width), height=_n(height), cells=cells, col_labels=col,
                    row_labels=row, rotate=rotate, cell_w=_n(cell_w), cell_h=_n(cell_h), mark=box,
-                   mark_colour=MARK, marks="none" if mark is None else f"cell {mark[0] + 1},{mark[1] + 1}", alt=alt)
+                   mark_outer=style.INK, marks="none" if mark is None else f"cell {mark[0] + 1},{mark[1] + 1}", alt=alt)
 
 
 def head(labels: tuple[str, ...], columns: tuple[tuple[str, tuple[str, ...]], ...], weights: tuple[str, ...],

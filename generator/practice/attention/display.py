@@ -138,7 +138,18 @@ class Display:
 
 
 def rounded(problem: Problem) -> Display:
-    """The problem at display precision (see the module docstring for the rule)."""
+    """The problem at display precision (see the module docstring for the rule).
+
+    Kept on the problem after the first call: a card asks for it from its fields, its
+    figure, its slips and its data, and a Problem never changes once drawn."""
+    memo = problem.__dict__.get("_display")
+    if memo is None:
+        memo = _rounded(problem)
+        object.__setattr__(problem, "_display", memo)  # a memo, not a field: eq, repr and data ignore it
+    return memo
+
+
+def _rounded(problem: Problem) -> Display:
     sol = problem.solution
     dec = _grid_decimals(np.concatenate([problem.query.ravel(), problem.keys.ravel()]))
     vdec = _grid_decimals(problem.values.ravel())
