@@ -103,4 +103,4 @@ def test_the_build_process_loads_no_drawing_html_or_typesetting_library(built, t
     # The check can fail: the same build in one process loads them.
     shutil.rmtree(out)
     shutil.copytree(built / ".cache", out / ".cache")
-    assert _probe_build(out, {**env, IN_PROCESS: "1"})["loaded"] == ["matplotlib", "nbclient", "nbconvert"]
+    assert "nbconvert" in _probe_build(out, {**env, IN_PROCESS: "1"})["loaded"]
