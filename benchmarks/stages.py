@@ -4,9 +4,10 @@
     python benchmarks/stages.py --json     # one JSON line per stage
 
 The build runs in this process (a fresh one: imports are paid as `python build.py` pays
-them) with every exporter wrapped, so each row is one exporter of one lesson, or its
-finish(). CPU is this process's user + system seconds; "kids" is the CPU of the child
-processes it waited for (the kernel that runs the code cells). RSS is the resident set
+them) with every exporter wrapped, so each row is the lesson's deck (its figures drawn),
+one exporter of one lesson, or its finish(). CPU is this process's user + system seconds;
+"kids" is the CPU of the child processes it waited for: the stages that run apart
+(generator/isolation.py) and the kernel that runs the code cells. RSS is the resident set
 after the stage, "peak" the process's high-water mark so far (VmHWM), and "child peak"
 the largest waited-for child's (ru_maxrss of RUSAGE_CHILDREN). speed.py's cold-build rows
 count the larger of the two peaks, as wait4 reports it.
@@ -59,6 +60,20 @@ def main() -> int:
     from generator import cli, exporters
 
     _sample("cli imported", started, rows)
+    from generator.imports import skip_unused
+
+    skip_unused()  # as cli.main does before it imports the pipeline
+    from generator import build as pipeline
+
+    _sample("pipeline imported", started, rows)
+    original_isolated = pipeline.isolated
+
+    def isolated(stage):  # build.py's one use: the lesson's deck, its figures drawn
+        result = original_isolated(stage)
+        _sample("deck (figures)", started, rows)
+        return result
+
+    pipeline.isolated = isolated
     original_export, original_finish = exporters.Exporter.export, exporters.Exporter.finish
 
     def export(self, ctx):
