@@ -66,7 +66,7 @@ def build(names: list[str], options: Options, report: Report) -> list[Path]:
             ctx = Context(lesson, cache, options.seed, options, lesson_examples(lesson))
             # Drawn in a child (generator.isolation): matplotlib leaves with it. The deck
             # comes back with its figures' bytes; every exporter then reads it from ctx.
-            ctx.deck = isolated(lambda: ctx.deck)
+            ctx.deck = isolated(lambda: ctx.deck, ("matplotlib",))
             for exporter in exporters:
                 fault(f"export:{exporter.name}")
                 export = exporter.export(ctx)

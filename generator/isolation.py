@@ -19,10 +19,13 @@ signal (SIGKILL, the OOM killer) takes the build down the same way, as if the st
 had run in-process; Ctrl-C reaches the whole process group, and the parent reaps the
 child before it unwinds.
 
-A process with more than one thread does not fork (a lock another thread holds would
-stay locked in the child): the stage then runs in-process, as it does when the
-variable ``SEQVISION_IN_PROCESS=1`` is set (for profiling the whole build with
-cProfile in one process).
+A stage runs in-process instead when its libraries (``loads``) are already imported
+here: forking would save no memory, and a library that has started threads of its own
+here (typst's thread pool) can deadlock in a forked child that uses it. It also runs
+in-process when Python threads are running (a lock one holds would stay locked in
+the child) or when the variable ``SEQVISION_IN_PROCESS=1`` is set (for profiling the
+whole build with cProfile in one process). ``python build.py`` imports none of them
+in its own process, so there every such stage runs apart.
 """
 from __future__ import annotations
 
@@ -48,9 +51,10 @@ def enabled() -> bool:
     return hasattr(os, "fork") and not os.environ.get(IN_PROCESS) and threading.active_count() == 1
 
 
-def isolated(stage: Callable[[], T]) -> T:
-    """``stage()``, run in a forked child when :func:`enabled`, else here."""
-    if not enabled():
+def isolated(stage: Callable[[], T], loads: tuple[str, ...] = ()) -> T:
+    """``stage()``, run in a forked child when :func:`enabled` and not every module named
+    in ``loads`` (the libraries the stage imports) is imported here already; else here."""
+    if not enabled() or (loads and all(name in sys.modules for name in loads)):
         return stage()
     sys.stdout.flush()
     sys.stderr.flush()

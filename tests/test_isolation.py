@@ -104,3 +104,24 @@ def test_the_build_process_loads_no_drawing_html_or_typesetting_library(built, t
     shutil.rmtree(out)
     shutil.copytree(built / ".cache", out / ".cache")
     assert "nbconvert" in _probe_build(out, {**env, IN_PROCESS: "1"})["loaded"]
+
+
+@pytest.mark.parametrize("what, status, line", [("INT", 130, "interrupted"), ("KILL", -signal.SIGKILL, "")])
+def test_ctrl_c_or_kill_inside_a_child_stage_stops_the_whole_build(built, tmp_path, what, status, line):
+    """The "deck" fault point is inside the Anki stage, which runs apart: Ctrl-C there is the
+    build's one line and exit 130, SIGKILL kills the build, and no staged file is left."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "SEQVISION_FAULT_AT": f"deck:{what}"}
+    env.pop(IN_PROCESS, None)
+    out = tmp_path / "out"
+    shutil.copytree(built / ".cache", out / ".cache")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out), "--seed", "1234", "--no-html",
+                           "--quiet"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == status, done.stderr
+    assert done.stderr.splitlines()[:1] == ([f"{line}; earlier outputs are unchanged"] if line else [])
+    assert not (out / "slides").exists() and not (out / "cards").exists()
+
+
+def test_a_stage_whose_libraries_are_loaded_here_runs_here():
+    """Forking would save nothing, and a library's own threads (typst's pool) would deadlock the child."""
+    assert isolated(os.getpid, ("os", "json")) == os.getpid()
+    assert isolated(os.getpid, ("os", "a_module_nobody_imported")) != os.getpid()
