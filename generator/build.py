@@ -20,6 +20,7 @@ from .exporters import EXPORTERS
 from .faults import fault
 from .figures.cache import FigureCache
 from .files import write_files
+from .isolation import isolated
 from .source import read_lesson
 from .staging import Transaction, check_out_dir
 
@@ -63,6 +64,9 @@ def build(names: list[str], options: Options, report: Report) -> list[Path]:
             lesson = read_lesson(source)
             fault("lesson")
             ctx = Context(lesson, cache, options.seed, options, lesson_examples(lesson))
+            # Drawn in a child (generator.isolation): matplotlib leaves with it. The deck
+            # comes back with its figures' bytes; every exporter then reads it from ctx.
+            ctx.deck = isolated(lambda: ctx.deck, ("matplotlib",))
             for exporter in exporters:
                 fault(f"export:{exporter.name}")
                 export = exporter.export(ctx)

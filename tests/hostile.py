@@ -54,12 +54,19 @@ def build_args(work: Path, out: Path, *extra: str, seed: str = "1234") -> list[s
 
 
 def run_inprocess(argv: list[str], env: dict[str, str] | None = None) -> Run:
-    """``python build.py ARGV`` in this process: same code path, no interpreter start-up."""
+    """``python build.py ARGV`` in this process: same code path, no interpreter start-up.
+
+    The heavy stages run in this process too (SEQVISION_IN_PROCESS): forked from a test
+    process that already holds their libraries, they would save no memory and pay for
+    cold caches on every build (about 1 s each). Their fork, faults and signals are
+    tested in tests/test_isolation.py; the session build runs them apart."""
     from generator.cli import main
+    from generator.isolation import IN_PROCESS
 
     saved = dict(os.environ)
     os.environ.pop("SOURCE_DATE_EPOCH", None)
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    os.environ[IN_PROCESS] = "1"
     os.environ.update(env or {})
     out, err = io.StringIO(), io.StringIO()
     try:

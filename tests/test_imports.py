@@ -1,4 +1,4 @@
-"""generator/imports.py: the import it skips is one nbformat never needed."""
+"""generator/imports.py: the imports it skips are ones nbformat and jupytext never needed."""
 from __future__ import annotations
 
 import subprocess
@@ -28,3 +28,27 @@ def test_nbformat_validates_without_rfc3987_syntax():
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["still validates", "[]"]
+
+
+JUPYTEXT_PROBE = """
+import sys
+from generator.imports import skip_unused
+skip_unused()
+from generator.source import read_lesson
+from pathlib import Path
+lesson = read_lesson(Path("slides/07-sequence-tools.md"))
+print(len(lesson.cells) > 10, sorted(m.split(".")[0] for m in sys.modules
+      if m.split(".")[0] in ("jupyter_server", "tornado", "prometheus_client") and sys.modules[m] is not None)[:1])
+"""
+
+
+def test_lessons_read_without_jupytext_contents_managers():
+    """jupytext reads a lesson with its contents managers marked absent, and so imports no
+    Jupyter server (nor tornado, nor prometheus_client); without skip_unused() it imports them."""
+    done = subprocess.run([sys.executable, "-c", JUPYTEXT_PROBE], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "True []"
+    without = subprocess.run([sys.executable, "-c", JUPYTEXT_PROBE.replace("skip_unused()\n", "")],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert without.returncode == 0, without.stderr
+    assert without.stdout.split("\n")[0] != "True []"  # the check can fail: the full import loads them

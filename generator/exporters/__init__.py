@@ -76,11 +76,19 @@ class Exporter:
     module: str  # imported only when used: the HTML and the deck pull in heavy libraries
     skippable: bool = True
     flags: tuple[Flag, ...] = ()
+    # The large libraries it imports: while they are not imported in the build's process,
+    # it runs in a child process of its own (generator.isolation), so they do not stay in
+    # the build's memory for every later stage (issue 13).
+    apart: tuple[str, ...] = ()
 
     def _module(self) -> ModuleType:
         return importlib.import_module(f"{__name__}.{self.module}")
 
     def export(self, ctx: Context) -> Export:
+        if self.apart:
+            from ..isolation import isolated
+
+            return isolated(lambda: self._module().export(ctx), self.apart)
         return self._module().export(ctx)
 
     def finish(self, out: Path, files: Files) -> dict[str, bytes | None]:
@@ -92,10 +100,10 @@ MAX_WORKSHEETS = 500  # a class set is 20 to 300; more is a typo
 
 EXPORTERS: tuple[Exporter, ...] = (
     Exporter("notebook", "the RISE notebook and its stylesheet", "notebook", skippable=False),
-    Exporter("html", "skip the offline reveal.js HTML", "html"),
+    Exporter("html", "skip the offline reveal.js HTML", "html", apart=("nbconvert", "nbclient")),
     Exporter("figures", "the figure files and their gallery", "figures", skippable=False),
-    Exporter("cards", "skip the Anki deck", "cards"),
-    Exporter("pdf", "skip the printouts (handout, worksheets, answer keys)", "pdf", flags=(
+    Exporter("cards", "skip the Anki deck", "cards", apart=("genanki", "matplotlib")),  # matplotlib: the practice figures
+    Exporter("pdf", "skip the printouts (handout, worksheets, answer keys)", "pdf", apart=("typst",), flags=(
         Flag("--paper", "paper", "a4", "paper size of the printouts (default: a4)", choices=("a4", "letter")),
         Flag("--worksheets", "worksheets", 0, "print N versions of the practice worksheet and their answer keys "
              "(default: 0, none)", type=whole_number(0, MAX_WORKSHEETS), metavar="N"),

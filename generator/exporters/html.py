@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from ..context import Context
-from ..execute import executed
-from ..html import to_html
-from ..vendor import ensure_assets
 from . import Export
 
 
 def export(ctx: Context) -> Export:
+    # Imported here: the build's own process loads this module (to look for a finish())
+    # but runs export() in a child (generator.isolation), where nbconvert may load.
+    from ..execute import executed
+    from ..html import to_html
+    from ..vendor import ensure_assets
+
     # The HTML shows the code cells' outputs; the .ipynb stays unexecuted for the live talk.
     notebook = ctx.notebook
     if ctx.options.execute:

@@ -19,7 +19,7 @@ from ..errors import ParameterError
 from ..practice import attention as practice
 from ..practice.steps import worked_steps
 from . import render, scenes, style
-from .params import check_int
+from .params import IMAGE_SIZE_RANGE, check_int
 
 ROW_H = 58
 
@@ -321,7 +321,6 @@ def attention_heatmap(
 
 # --- attention over an image ----------------------------------------------------
 
-IMAGE_SIZE_RANGE = (32, 1024)
 GRID_RANGE = (2, 16)  # patches per side on the attention map
 
 

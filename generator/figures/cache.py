@@ -18,10 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
 from ..files import write_atomic
-from . import registry, render
+from . import registry
 
 KEY_LENGTH = 16  # hex digits: 64 bits, plenty for one lesson's few dozen figures
 
@@ -40,6 +38,8 @@ def code_hash() -> str:
 
 
 def figure_key(prepared: registry.Prepared) -> str:
+    import matplotlib  # here, not at the top: reading a cache entry back needs no matplotlib
+
     payload = {
         "figure": prepared.name,
         "params": prepared.params,
@@ -75,9 +75,9 @@ def _stderr(line: str) -> None:
 class FigureCache:
     """``render()`` returns a figure's SVG and PNG, drawing only on a cache miss."""
 
-    def __init__(self, directory: Path, png_dpi: float = render.style.DPI, warn: Callable[[str], None] = _stderr):
+    def __init__(self, directory: Path, png_dpi: float | None = None, warn: Callable[[str], None] = _stderr):
         self.directory = Path(directory)
-        self.png_dpi = png_dpi
+        self.png_dpi = png_dpi  # None: figures.style.DPI (one design pixel, one PNG pixel)
         self.drawn = 0  # figures drawn by this cache object: the benchmark reports it
         self.repaired = 0  # damaged entries found and drawn again
         self.warn = warn
@@ -87,7 +87,7 @@ class FigureCache:
     ) -> Rendered:
         prepared = registry.prepare(name, params, examples)
         key = figure_key(prepared)
-        if self.png_dpi != render.style.DPI:
+        if self.png_dpi is not None:
             key = hashlib.sha256(f"{key}@{self.png_dpi}".encode()).hexdigest()[:KEY_LENGTH]
         svg_path = self.directory / f"{name}-{key}.svg"
         png_path = self.directory / f"{name}-{key}.png"
@@ -98,7 +98,9 @@ class FigureCache:
         if svg_path.exists() or png_path.exists():
             self.repaired += 1
             self.warn(f"warning: {svg_path.with_suffix('')}: damaged figure cache entry, drawn again")
-        svg, png = render.to_svg_and_png(prepared.draw(), dpi=self.png_dpi)
+        from . import render  # matplotlib: only a cache miss draws
+
+        svg, png = render.to_svg_and_png(prepared.draw(), dpi=self.png_dpi or render.style.DPI)
         self.drawn += 1
         write_atomic(png_path, png)
         write_atomic(svg_path, svg)

@@ -13,9 +13,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from . import style
-from .params import check_int
+from .params import LIFTS_T_RANGE as T_RANGE, check_int
 
-T_RANGE = (2, 7)  # beyond 7 the boxes get too narrow for their labels
 PANEL_W = 520.0
 BOX_H = 52
 LOW, HIGH = 135.0, 285.0  # centre heights of the input and output rows

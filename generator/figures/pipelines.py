@@ -14,10 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
 from . import scenes, style
-from .params import check_choice, check_int
+from .params import PIPELINE_ROWS as ROWS, PIPELINE_WHICH as WHICH, check_choice, check_int
 
-ROWS = ("captioning", "attention-captioning", "video")
-WHICH = ("all",) + ROWS
 
 # Column centres (x) and widths shared by every row.
 COLUMNS = {"input": (75, 100), "cnn": (215, 90), "features": (355, 110), "attention": (510, 130), "rnn": (665, 90), "output": (900, 290)}

@@ -13,11 +13,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from . import style
-from .params import check_choice, check_int
+from .params import QKV_REGIONS_RANGE as REGIONS_RANGE, QKV_TOKENS_RANGE as TOKENS_RANGE, QKV_WHICH as WHICH, check_choice, check_int
 
-TOKENS_RANGE = (2, 4)  # four q/k/v trios are as many as fit side by side
-REGIONS_RANGE = (2, 4)
-WHICH = ("both", "self", "cross")
 
 BOX_W, BOX_H = 40.0, 44.0
 SRC_Y, PROJ_Y = 80.0, 190.0  # centre heights of the source row and the q/k/v row

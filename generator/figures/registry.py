@@ -8,19 +8,23 @@ until ``Prepared.draw()`` is called, so the cache can decide first.
 """
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from .. import limits
 from ..errors import ParameterError
 from ..practice import attention as practice
 from ..practice import reasoning
-from . import attention, lifts, pipelines, qkv, rnn, vit
+from . import params as ranges
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Examples = Mapping[str, practice.Problem]
 _INT = re.compile(r"[+-]?\d+")
@@ -291,7 +295,7 @@ _PIPELINES_ALT = {
 
 
 def _pipelines_alt(v: dict[str, Any], data: dict[str, Any]) -> str:
-    rows = pipelines.ROWS if v["which"] == "all" else (v["which"],)
+    rows = ranges.PIPELINE_ROWS if v["which"] == "all" else (v["which"],)
     if len(rows) == 1:
         return f"A vision pipeline: {_PIPELINES_ALT[rows[0]]}"
     return f"{len(rows)} vision pipelines: " + "; ".join(f"{i} {_PIPELINES_ALT[r]}" for i, r in enumerate(rows, start=1))
@@ -320,15 +324,21 @@ def alt_text(prepared: Prepared) -> str:
     return FIGURES[prepared.name].alt(prepared.params, prepared.data)
 
 
+def _drawing(module: str) -> ModuleType:
+    """A drawing module (``rnn``, ``attention``, ...), imported when a figure is drawn:
+    they load matplotlib, which checking parameters and writing alt text do not need."""
+    return importlib.import_module(f"{__package__}.{module}")
+
+
 def _rnn(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
-    return Prepared(name, v, {}, lambda: rnn.rnn(v["T"], v["pattern"], v["view"]))
+    return Prepared(name, v, {}, lambda: _drawing("rnn").rnn(v["T"], v["pattern"], v["view"]))
 
 
 def _head(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
     problem, data = _problem({**v, "n_queries": v["query"] + 1}, examples)
     if v["query"] >= problem.query.shape[0]:
         raise ParameterError(f"query must be from 0 to {problem.query.shape[0] - 1} for this problem, got {v['query']}")
-    return Prepared(name, v, data, lambda: attention.attention_head(problem, v["query"]))
+    return Prepared(name, v, data, lambda: _drawing("attention").attention_head(problem, v["query"]))
 
 
 def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
@@ -345,7 +355,7 @@ def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
         def draw() -> Figure:
             # One query needs no axis title: its row label already says "q".
             row_title = "queries" if n_q > 1 else None
-            return attention.attention_heatmap(weights, rows, cols, title, cell_text=text, row_title=row_title, col_title="keys")
+            return _drawing("attention").attention_heatmap(weights, rows, cols, title, cell_text=text, row_title=row_title, col_title="keys")
 
         return Prepared(name, v, data, draw)
     item = _reasoning(v["seed"], v["kind"], v["variant"])
@@ -362,7 +372,7 @@ def _heatmap(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
         cells = [row if r == item.answer_cell[0] else [""] * len(row) for r, row in enumerate(cells)]
 
     def draw_item() -> Figure:
-        return attention.attention_heatmap(
+        return _drawing("attention").attention_heatmap(
             data["weights"], data["rows"], data["cols"], title,
             cell_text=cells, row_title=row_title, col_title=col_title,
             mark=mark, compact=bool(card),
@@ -383,7 +393,7 @@ def _image(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
 
     def draw_image() -> Figure:
         # The engine's image_grid story: the upper half of the rows is sky (or wall).
-        return attention.attention_image(
+        return _drawing("attention").attention_image(
             grid, size, patch, v["seed"], word=data["word"], sky_rows=n // 2, title=v["title"] or None
         )
 
@@ -391,19 +401,19 @@ def _image(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
 
 
 def _vit(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
-    return Prepared(name, v, {}, lambda: vit.vit_pipeline(v["image_size"], v["patch"], v["layers"], v["seed"]))
+    return Prepared(name, v, {}, lambda: _drawing("vit").vit_pipeline(v["image_size"], v["patch"], v["layers"], v["seed"]))
 
 
 def _pipelines(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
-    return Prepared(name, v, {}, lambda: pipelines.vision_pipelines(v["which"], v["seed"]))
+    return Prepared(name, v, {}, lambda: _drawing("pipelines").vision_pipelines(v["which"], v["seed"]))
 
 
 def _lifts(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
-    return Prepared(name, v, {}, lambda: lifts.two_lifts(v["T"]))
+    return Prepared(name, v, {}, lambda: _drawing("lifts").two_lifts(v["T"]))
 
 
 def _qkv(name: str, v: dict[str, Any], examples: Examples) -> Prepared:
-    return Prepared(name, v, {}, lambda: qkv.qkv_sources(v["which"], v["tokens"], v["regions"]))
+    return Prepared(name, v, {}, lambda: _drawing("qkv").qkv_sources(v["which"], v["tokens"], v["regions"]))
 
 
 FIGURES: dict[str, FigureSpec] = {
@@ -413,9 +423,9 @@ FIGURES: dict[str, FigureSpec] = {
             "rnn",
             "A vanilla RNN, folded and/or unrolled over T steps, shared weights marked",
             (
-                Param("T", 4, *rnn.T_RANGE, help=f"steps (at most {rnn.T_MAX_BOTH} with view=both)"),
-                Param("pattern", "many-to-many", choices=rnn.PATTERNS),
-                Param("view", "unrolled", choices=rnn.VIEWS),
+                Param("T", 4, *ranges.RNN_T_RANGE, help=f"steps (at most {ranges.RNN_T_MAX_BOTH} with view=both)"),
+                Param("pattern", "many-to-many", choices=ranges.RNN_PATTERNS),
+                Param("view", "unrolled", choices=ranges.RNN_VIEWS),
             ),
             _rnn,
             _rnn_alt,
@@ -451,8 +461,8 @@ FIGURES: dict[str, FigureSpec] = {
             (
                 Param("seed", 0, *limits.SEED),
                 Param("variant", 0, *limits.VARIANT),
-                Param("image_size", 224, *attention.IMAGE_SIZE_RANGE),
-                Param("patch", None, 1, attention.IMAGE_SIZE_RANGE[1], help="default: image_size / grid side"),
+                Param("image_size", 224, *ranges.IMAGE_SIZE_RANGE),
+                Param("patch", None, 1, ranges.IMAGE_SIZE_RANGE[1], help="default: image_size / grid side"),
                 Param("title", "", text=True),
             ),
             _image,
@@ -462,9 +472,9 @@ FIGURES: dict[str, FigureSpec] = {
             "vit_pipeline",
             "Vision Transformer: patches, projection + positions + [CLS], encoder, MLP head, class",
             (
-                Param("image_size", 224, *attention.IMAGE_SIZE_RANGE),
-                Param("patch", 16, 1, attention.IMAGE_SIZE_RANGE[1]),
-                Param("layers", 12, *vit.LAYERS_RANGE),
+                Param("image_size", 224, *ranges.IMAGE_SIZE_RANGE),
+                Param("patch", 16, 1, ranges.IMAGE_SIZE_RANGE[1]),
+                Param("layers", 12, *ranges.VIT_LAYERS_RANGE),
                 Param("seed", 0, *limits.SEED),
             ),
             _vit,
@@ -473,14 +483,14 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "vision_pipelines",
             "CNN→RNN captioning, CNN grid→attention→RNN captioning, per-frame CNN→RNN video",
-            (Param("which", "all", choices=pipelines.WHICH), Param("seed", 0, *limits.SEED)),
+            (Param("which", "all", choices=ranges.PIPELINE_WHICH), Param("seed", 0, *limits.SEED)),
             _pipelines,
             _pipelines_alt,
         ),
         FigureSpec(
             "two_lifts",
             "RNN chain (T sequential steps, path T) beside attention (parallel, path 1)",
-            (Param("T", 5, *lifts.T_RANGE),),
+            (Param("T", 5, *ranges.LIFTS_T_RANGE),),
             _lifts,
             _lifts_alt,
         ),
@@ -488,9 +498,9 @@ FIGURES: dict[str, FigureSpec] = {
             "qkv_sources",
             "Where q, k, v come from: projections of the same tokens (self) vs decoder state against regions (cross)",
             (
-                Param("which", "both", choices=qkv.WHICH),
-                Param("tokens", 3, *qkv.TOKENS_RANGE),
-                Param("regions", 4, *qkv.REGIONS_RANGE),
+                Param("which", "both", choices=ranges.QKV_WHICH),
+                Param("tokens", 3, *ranges.QKV_TOKENS_RANGE),
+                Param("regions", 4, *ranges.QKV_REGIONS_RANGE),
             ),
             _qkv,
             _qkv_alt,

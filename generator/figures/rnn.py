@@ -12,13 +12,9 @@ from matplotlib.path import Path as MplPath
 from matplotlib.patches import FancyArrowPatch
 
 from . import style
+from .params import RNN_PATTERNS as PATTERNS, RNN_T_MAX_BOTH as T_MAX_BOTH, RNN_T_RANGE as T_RANGE, RNN_VIEWS as VIEWS
 from .params import check_choice, check_int
 
-PATTERNS = ("many-to-many", "one-to-many", "many-to-one")
-VIEWS = ("unrolled", "folded", "both")
-T_RANGE = (1, 10)
-# Unrolled beside folded leaves ~760 px for the chain; this many steps still fit.
-T_MAX_BOTH = 6
 
 HEIGHT = 560
 ROW_Y = {"y": 460, "h": 285, "x": 110}  # box centres, output on top as in CS231n

@@ -11,10 +11,9 @@ from matplotlib.figure import Figure
 
 from . import scenes, style
 from .attention import check_grid
-from .params import check_int
+from .params import VIT_LAYERS_RANGE as LAYERS_RANGE, check_int
 
 GRID_RANGE = (2, 32)
-LAYERS_RANGE = (1, 48)
 
 
 def vit_pipeline(image_size: int = 224, patch: int = 16, layers: int = 12, seed: int = 0) -> Figure:
