@@ -52,3 +52,22 @@ def test_lessons_read_without_jupytext_contents_managers():
                              capture_output=True, text=True, cwd=ROOT)
     assert without.returncode == 0, without.stderr
     assert without.stdout.split("\n")[0] != "True []"  # the check can fail: the full import loads them
+
+
+DECK_PROBE = """
+import sys
+from pathlib import Path
+from generator import anki
+from generator.source import read_lesson
+lesson = read_lesson(Path("slides/07-sequence-tools.md"))
+data, report = anki.package_lesson(lesson, Path("cards"), 5, 1790000000, Path("no-such-previous.apkg"))
+print(len(data) > 10_000, report.total_notes > 20, "matplotlib" in sys.modules, "genanki" in sys.modules)
+"""
+
+
+def test_the_deck_is_built_without_matplotlib():
+    """Every card figure is a templated SVG (figures/cards.py), so the deck's stage, a child
+    process of its own (exporters: apart=("genanki",)), must not pay for matplotlib."""
+    done = subprocess.run([sys.executable, "-c", DECK_PROBE], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "False", "True"]

@@ -102,7 +102,7 @@ EXPORTERS: tuple[Exporter, ...] = (
     Exporter("notebook", "the RISE notebook and its stylesheet", "notebook", skippable=False),
     Exporter("html", "skip the offline reveal.js HTML", "html", apart=("nbconvert", "nbclient")),
     Exporter("figures", "the figure files and their gallery", "figures", skippable=False),
-    Exporter("cards", "skip the Anki deck", "cards", apart=("genanki", "matplotlib")),  # matplotlib: the practice figures
+    Exporter("cards", "skip the Anki deck", "cards", apart=("genanki",)),
     Exporter("pdf", "skip the printouts (handout, worksheets, answer keys)", "pdf", apart=("typst",), flags=(
         Flag("--paper", "paper", "a4", "paper size of the printouts (default: a4)", choices=("a4", "letter")),
         Flag("--worksheets", "worksheets", 0, "print N versions of the practice worksheet and their answer keys "

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
-from matplotlib.text import Text
+# matplotlib only where a figure is drawn: the card SVGs (figures/cards.py) read the
+# colours here in the deck's stage, which then loads no matplotlib at all.
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+    from matplotlib.text import Text
 
 # --- sizes ------------------------------------------------------------------
 
@@ -112,6 +116,8 @@ def canvas(width_px: float, height_px: float) -> tuple[Figure, Axes]:
     if width_px > DISPLAY_WIDTH_PX or height_px > DISPLAY_HEIGHT_PX:
         # A larger canvas would be shrunk on the slide and its text with it.
         raise AssertionError(f"canvas {width_px}x{height_px} exceeds the display box")
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor=PAPER)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width_px)
@@ -157,6 +163,8 @@ def box(
     rounding: float = 8,
 ) -> FancyBboxPatch:
     """A rounded box centred on (cx, cy) in the colours of ``role``."""
+    from matplotlib.patches import FancyBboxPatch
+
     patch = FancyBboxPatch(
         (cx - w / 2, cy - h / 2),
         w,
@@ -187,6 +195,8 @@ def cell(
     alpha: float = 1.0,
 ) -> Rectangle:
     """A plain rectangle with its lower left corner at (x, y): grids and heatmap cells."""
+    from matplotlib.patches import Rectangle
+
     patch = Rectangle((x, y), w, h, facecolor=facecolor, edgecolor=edgecolor, linewidth=linewidth, gid=gid, alpha=alpha)
     ax.add_artist(patch)
     return patch
@@ -205,6 +215,8 @@ def arrow(
 ) -> FancyArrowPatch:
     """The one data-flow arrow. Endpoints are exact: callers aim at box edges,
     so arrows never vanish under a box of a different size."""
+    from matplotlib.patches import FancyArrowPatch
+
     patch = FancyArrowPatch(
         tuple(start),
         tuple(end),
