@@ -68,8 +68,8 @@ def main() -> int:
     _sample("pipeline imported", started, rows)
     original_isolated = pipeline.isolated
 
-    def isolated(stage):  # build.py's one use: the lesson's deck, its figures drawn
-        result = original_isolated(stage)
+    def isolated(stage, loads=()):  # build.py's one use: the lesson's deck, its figures drawn
+        result = original_isolated(stage, loads)
         _sample("deck (figures)", started, rows)
         return result
 
