@@ -63,12 +63,30 @@ def min_text_px(svg: Path) -> float | None:
     return min(sizes)
 
 
+# One standing page with MathJax loaded once (a load parses megabytes of script); each
+# side is swapped into it, its scripts run again, and MathJax typesets it afresh, as
+# Anki's desktop reviewer shows one card after another.
+SWAP = """async ([body, classes]) => {
+  document.body.className = classes;
+  MathJax.typesetClear();
+  document.body.innerHTML = body;
+  for (const old of [...document.body.querySelectorAll('script')]) {
+    const script = document.createElement('script');
+    script.text = old.text;
+    old.replaceWith(script);
+  }
+  await MathJax.typesetPromise();
+}"""
+
+
 def show(page, media: Path, body: str, night: bool, mathjax: Path) -> dict:
     target = media / "_phone_test.html"
-    target.write_text(page_html(body, night, mathjax), encoding="utf-8")
-    page.goto(target.as_uri())
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("() => MathJax.startup.promise")
+    if page.url != target.as_uri():
+        target.write_text(page_html("", night, mathjax), encoding="utf-8")
+        page.goto(target.as_uri())
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+    page.evaluate(SWAP, [body, "card nightMode night_mode" if night else "card"])
     page.wait_for_function("() => [...document.images].every(i => i.complete)")
     return page.evaluate(MEASURE)
 
