@@ -1,8 +1,8 @@
 """Batch screening of candidate rows (practice/attention/screening.py) changes no drawn problem.
 
-``draw`` skips the rows ``certain_failures`` marks; these tests hold it to "only rows
-that surely fail": every marked row breaks a guarantee when judged one at a time by
-``broken_guarantees``, and ``draw`` returns the problem a plain one-row-at-a-time
+``draw`` skips the rows ``screen`` marks as failing and takes those it marks as passing;
+these tests hold it to "only rows that surely fail" and "only rows that surely pass":
+every row marked either way is judged the same one at a time by ``broken_guarantees``, and ``draw`` returns the problem a plain one-row-at-a-time
 loop over the same stream (written out here, with no screening) returns.
 """
 from __future__ import annotations
@@ -13,7 +13,11 @@ import pytest
 from generator.errors import ParameterError
 from generator.practice import seeds
 from generator.practice.attention import LEVELS, Level, Problem, broken_guarantees, draw
-from generator.practice.attention.screening import certain_failures
+from generator.practice.attention.screening import screen
+
+
+def certain_failures(q, k, v, lv):
+    return screen(q, k, v, lv)[0]
 
 BOARD = Level("standard", decimals=0, span=2, value_span=3, margin=0.15)
 TIGHT = Level("tight", decimals=0, span=1, value_span=2, margin=0.3)  # small grid: keys often exhausted
@@ -69,18 +73,25 @@ def test_draw_returns_the_first_row_a_plain_loop_accepts(lv, d_k, n_keys, n_quer
 
 
 @pytest.mark.parametrize("lv, d_k, n_keys, n_queries", CASES)
-def test_a_row_marked_as_failing_breaks_a_guarantee(lv, d_k, n_keys, n_queries):
+def test_a_row_marked_either_way_is_judged_the_same_by_the_exact_checks(lv, d_k, n_keys, n_queries):
     bits = seeds.stream(3, "screen-rows", d_k * 10 + n_keys)
-    marked = 0
+    failing = passing = 0
     for _ in range(20):
         k = _rows(bits, lv, n_keys, d_k)
         v = seeds.integers(bits, -lv.value_span, lv.value_span, (n_keys, d_k)).astype(np.float64)
         q = _rows(bits, lv, 40, d_k)
-        for row, doomed in zip(q, certain_failures(q, k, v, lv)):
+        fails, passes = screen(q, k, v, lv)
+        assert not (fails & passes).any()
+        for row, doomed, sure in zip(q, fails, passes):
+            broken = broken_guarantees(Problem.given(row[None, :], k, v), lv)
             if doomed:
-                marked += 1
-                assert broken_guarantees(Problem.given(row[None, :], k, v), lv), (row, k, v)
-    assert marked > 100  # the screen does its job: most of 800 random rows fail
+                failing += 1
+                assert broken, (row, k, v)
+            if sure:
+                passing += 1
+                assert not broken, (row, k, v, broken)
+    # The screen does its job: of 800 random rows it decides most.
+    assert failing > 100 and passing > 10
 
 
 def test_rows_near_a_rounding_boundary_are_left_to_the_exact_checks():
@@ -94,4 +105,4 @@ def test_rows_near_a_rounding_boundary_are_left_to_the_exact_checks():
     # batch's last bit could round them either way; the row goes to the exact checks.
     nudged = np.array([[np.log(0.0025 / 0.9975) * np.sqrt(2), 0.0]])
     kk = np.array([[1.0, 0.0], [0.0, 0.0]])
-    assert certain_failures(nudged, kk, v, LEVELS["standard"]).tolist() == [False]
+    assert [flags.tolist() for flags in screen(nudged, kk, v, LEVELS["standard"])] == [[False], [False]]

@@ -14,7 +14,7 @@ from generator.practice import seeds
 from .solving import Problem, solve
 from .levels import BOARD_LEVEL, DIFFICULTIES, D_K_RANGE, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, WEIGHT_CEILING, WEIGHT_FLOOR, check_level
 from .guarantees import meets_guarantees
-from .screening import certain_failures
+from .screening import screen
 
 
 # Candidate rows screened per numpy batch: most draws end within the first few rows.
@@ -106,17 +106,18 @@ def draw(
         count = min(ROW_TRIES * n_queries, budget)
         before = bits.state
         candidates = _entries(bits, level, (count, d_k))
-        doomed = np.zeros(0, dtype=bool)
+        doomed = sure = np.zeros(0, dtype=bool)
         for i in range(count):
             budget -= 1
             if i == len(doomed):
-                doomed = np.concatenate([doomed, certain_failures(candidates[i:i + SCREEN], k, v, level)])
+                fails, passes = screen(candidates[i:i + SCREEN], k, v, level)
+                doomed, sure = np.concatenate([doomed, fails]), np.concatenate([sure, passes])
             q = candidates[i:i + 1]
             if q.tobytes() in seen:
                 continue  # already judged; the integer grid has only (2*span+1)**d_k rows
             seen.add(q.tobytes())
             candidate = None if doomed[i] or _hopeless(q, k, level) else _make(q, k, v, seed, key, variant, level.name)
-            if candidate is None or not meets_guarantees(candidate, level):
+            if candidate is None or not (sure[i] or meets_guarantees(candidate, level)):
                 if len(seen) == grid_size:
                     bits.state = before  # the next keys start right after this row
                     bits.random_raw((i + 1) * d_k)

@@ -2,16 +2,18 @@
 
 ``draw`` tries candidate rows one at a time and keeps the first that meets every
 guarantee; about three in four fail, and judging each one through ``rounded`` and
-``meets_guarantees`` is most of a note's drawing time. ``certain_failures`` judges a
-whole batch of rows against the same keys and values at once and marks only the rows
-that surely fail, so ``draw`` skips them and sends the rest through the exact checks
-as before: it accepts the very same row, and a note's problem stays the same.
+``meets_guarantees`` is most of a note's drawing time. ``screen`` judges a whole batch
+of rows against the same keys and values at once and marks the rows that surely fail
+(``draw`` skips them) and those that surely pass (``draw`` takes them without judging
+them again); only the rest go through the exact checks as before. ``draw`` accepts
+the very same row, and a note's problem stays the same.
 
 "Surely" means two things. The batch's arithmetic may differ from the one-row path's
 in the last bit (matrix products summed in another order), so a rounded number is
 trusted only when the unrounded one is not within ``_TIE`` of a rounding boundary;
 such a row is left to the exact checks. And a check counts as failed only when it
-misses its bound by more than ``_SLACK``, far more than that last bit.
+misses its bound by more than ``_SLACK``, far more than that last bit, and as kept
+only when it keeps its bound by more than that.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from .guarantees import _TINY, _half_unit
 from .levels import Level, WEIGHT_CEILING, WEIGHT_FLOOR
 
 _TIE = 1e-6  # in units of the last displayed digit
-_SLACK = 1e-7
+_SLACK = 1e-10  # under _TINY (a sum of weights off by nothing must pass), yet thousands of ulps at these sizes
 
 
 def _shown(x: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndarray]:
@@ -37,9 +39,10 @@ def _shown(x: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndarray]:
     return out, near.reshape(len(x), -1).any(axis=1)
 
 
-def certain_failures(q: np.ndarray, k: np.ndarray, v: np.ndarray, lv: Level) -> np.ndarray:
-    """One flag per row of ``q`` (m, d_k): True when the head (that row, ``k``, ``v``)
-    surely breaks a guarantee of ``lv``; False when the exact checks must decide."""
+def screen(q: np.ndarray, k: np.ndarray, v: np.ndarray, lv: Level) -> tuple[np.ndarray, np.ndarray]:
+    """Two flags per row of ``q`` (m, d_k), for the head of that row with ``k`` and ``v``:
+    whether it surely breaks a guarantee of ``lv``, and whether it surely keeps them all.
+    A row with neither flag goes to the exact checks."""
     m, d_k = q.shape
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         scores = q @ k.T
@@ -56,27 +59,34 @@ def certain_failures(q: np.ndarray, k: np.ndarray, v: np.ndarray, lv: Level) -> 
                             ("weights", weights), ("output", output)):
             shown[name], near = _shown(value, ROUNDING[name])
             unsure |= near | ~np.isfinite(value).all(axis=1)
-        w = shown["weights"]
-
-        fails = np.zeros(m, dtype=bool)
-        top = np.sort(w, axis=1)
-        lead = top[:, -1] - top[:, -2]
-        fails |= lead < lv.margin - _TINY - _SLACK
-        if lv.max_lead is not None:
-            fails |= lead > lv.max_lead + _TINY + _SLACK
-        fails |= ((w < WEIGHT_FLOOR - _TINY - _SLACK) | (w > WEIGHT_CEILING + _TINY + _SLACK)).any(axis=1)
-        fails |= w.max(axis=1) == w.min(axis=1)
-        fails |= np.abs(w.sum(axis=1) - 1.0) > _TINY + _SLACK
-        same = np.abs(shown["output"][:, None, :] - v[None, :, :]) <= _half_unit("output") - _SLACK
-        fails |= same.all(axis=2).any(axis=1)
         # consistent_at_display: each step from the displayed step before it.
-        for got, step in (
+        misses = [(np.abs(got - shown[step]) - _half_unit(step)).max(axis=1) for got, step in (
             (q @ k.T, "scores"),
             (shown["scores"] / math.sqrt(d_k), "scaled"),
             (np.exp(shown["scaled"]), "exp"),
             (shown["exp"].sum(axis=1, keepdims=True), "exp_sum"),
             (shown["exp"] / shown["exp_sum"], "weights"),
-            (w @ v, "output"),
-        ):
-            fails |= (np.abs(got - shown[step]) > _half_unit(step) + _SLACK).any(axis=1)
-    return fails & ~unsure
+            (shown["weights"] @ v, "output"),
+        )]
+        fails = _breaks(shown, v, lv, misses, _SLACK)
+        passes = ~_breaks(shown, v, lv, misses, -_SLACK)
+    return fails & ~unsure, passes & ~unsure
+
+
+def _breaks(shown: dict[str, np.ndarray], v: np.ndarray, lv: Level, misses: list[np.ndarray], slack: float) -> np.ndarray:
+    """Per row: a guarantee broken with every bound moved ``slack`` in the row's favour
+    (a negative ``slack``: against it). The guarantees as guarantees.py states them."""
+    w = shown["weights"]
+    top = np.sort(w, axis=1)
+    lead = top[:, -1] - top[:, -2]
+    broken = lead < lv.margin - _TINY - slack
+    if lv.max_lead is not None:
+        broken |= lead > lv.max_lead + _TINY + slack
+    broken |= ((w < WEIGHT_FLOOR - _TINY - slack) | (w > WEIGHT_CEILING + _TINY + slack)).any(axis=1)
+    broken |= w.max(axis=1) == w.min(axis=1)
+    broken |= np.abs(w.sum(axis=1) - 1.0) > _TINY + slack
+    same = np.abs(shown["output"][:, None, :] - v[None, :, :]) <= _half_unit("output") - slack
+    broken |= same.all(axis=2).any(axis=1)
+    for miss in misses:
+        broken |= miss > slack
+    return broken
