@@ -16,7 +16,9 @@ from ..templating import environment
 
 @cache
 def _environment() -> jinja2.Environment:
-    return environment("anki/fields", autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+    # Package files that never change during a build: no stat of the file on every render.
+    return environment("anki/fields", autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                       auto_reload=False)
 
 
 def fragment(template: str, /, **context: Any) -> str:
