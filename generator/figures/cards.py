@@ -35,7 +35,7 @@ BASELINE = 0.35  # from a line's middle down to its baseline, in em (no dominant
 
 @cache
 def _environment() -> jinja2.Environment:
-    return environment("figures", autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    return environment("figures", autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
 def _render(template: str, **context: Any) -> str:
