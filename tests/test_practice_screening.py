@@ -2,8 +2,9 @@
 
 ``draw`` skips the rows ``screen`` marks as failing and takes those it marks as passing;
 these tests hold it to "only rows that surely fail" and "only rows that surely pass":
-every row marked either way is judged the same one at a time by ``broken_guarantees``, and ``draw`` returns the problem a plain one-row-at-a-time
-loop over the same stream (written out here, with no screening) returns.
+every row marked either way is judged the same one at a time by ``broken_guarantees``,
+and ``draw`` returns the problem a plain one-row-at-a-time loop over the same stream
+(written out here, with no screening) returns.
 """
 from __future__ import annotations
 
@@ -14,10 +15,6 @@ from generator.errors import ParameterError
 from generator.practice import seeds
 from generator.practice.attention import LEVELS, Level, Problem, broken_guarantees, draw
 from generator.practice.attention.screening import screen
-
-
-def certain_failures(q, k, v, lv):
-    return screen(q, k, v, lv)[0]
 
 BOARD = Level("standard", decimals=0, span=2, value_span=3, margin=0.15)
 TIGHT = Level("tight", decimals=0, span=1, value_span=2, margin=0.3)  # small grid: keys often exhausted
@@ -90,7 +87,7 @@ def test_a_row_marked_either_way_is_judged_the_same_by_the_exact_checks(lv, d_k,
             if sure:
                 passing += 1
                 assert not broken, (row, k, v, broken)
-    # The screen does its job: of 800 random rows it decides most.
+    # The screen does its job: it marks rows both ways (most of 800 random rows fail).
     assert failing > 100 and passing > 10
 
 
@@ -100,7 +97,7 @@ def test_rows_near_a_rounding_boundary_are_left_to_the_exact_checks():
     q = np.array([[0.5, 0.3]])
     # Two equal keys: weights 0.5 and 0.5, all equal, so the head fails; 500 is far from a
     # boundary at three decimals, so the screen decides.
-    assert certain_failures(q, k, v, LEVELS["standard"]).tolist() == [True]
+    assert screen(q, k, v, LEVELS["standard"])[0].tolist() == [True]
     # Weights 0.0025 and 0.9975: both halfway between two three-decimal numbers, so the
     # batch's last bit could round them either way; the row goes to the exact checks.
     nudged = np.array([[np.log(0.0025 / 0.9975) * np.sqrt(2), 0.0]])

@@ -134,11 +134,11 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -
     ]
     name = media_name(lesson, ATTENTION_KEY, problem.variant, figure_svg)
     written = fields("attention_note", ("Task", "Inputs", "Steps", "Answer", "Hints", "Figure"),
-                  n_queries=first.n_queries, n_keys=n_keys, d_k=d_k, rounding=attention.ROUNDING,
-                  query_rows=query_rows, key_rows=key_rows, value_rows=value_rows,
-                  steps=steps, rounding_rule=rule, answer_rows=answer_rows, hints=_hints(problem),
-                  name=name, alt=figure_svg.alt or "The attention head of this problem",
-                  min_width=phone_min_width(figure_svg))
+                     n_queries=first.n_queries, n_keys=n_keys, d_k=d_k, rounding=attention.ROUNDING,
+                     query_rows=query_rows, key_rows=key_rows, value_rows=value_rows,
+                     steps=steps, rounding_rule=rule, answer_rows=answer_rows, hints=_hints(problem),
+                     name=name, alt=figure_svg.alt or "The attention head of this problem",
+                     min_width=phone_min_width(figure_svg))
     data = {"lesson": lesson, **attention.to_data(problem)}
     return {"Key": note_key(lesson, ATTENTION_KEY, problem.variant), **written, "Data": data_field(data)}, {name: figure_svg.source}
 
