@@ -103,3 +103,16 @@ def test_rows_near_a_rounding_boundary_are_left_to_the_exact_checks():
     nudged = np.array([[np.log(0.0025 / 0.9975) * np.sqrt(2), 0.0]])
     kk = np.array([[1.0, 0.0], [0.0, 0.0]])
     assert [flags.tolist() for flags in screen(nudged, kk, v, LEVELS["standard"])] == [[False], [False]]
+
+
+def test_a_head_whose_exponentials_all_print_as_zero_is_not_passed():
+    # Scores around -30 on a wide custom level: every exponential shows as 0.000, so their
+    # shown sum is 0 and the weights worked from them are NaN; the exact checks call that
+    # inconsistent, and the screen must not take the row.
+    lv = Level("wide", decimals=1, span=3, value_span=3, margin=0.15)
+    q = np.array([[3.0, 3, 3, 3]])
+    k = np.array([[-3.0, -3, -3, -3], [-2.9, -3, -3, -3], [-1.0, -3, -3, -3]])
+    v = np.array([[1.0, 2, 0, 1], [3.0, 1, 1, 0], [0.0, 0, 2, 1]])
+    assert broken_guarantees(Problem.given(q, k, v), lv) == ["consistent_at_display"]
+    fails, passes = screen(q, k, v, lv)
+    assert passes.tolist() == [False]
