@@ -52,10 +52,11 @@ GOALS = {
 # regression beyond it fails. Delete a row's entry once its goal is met.
 RECORDED = {
     "cold build / nbconvert --execute (CPU)": 2.0,
-    # Deck rows (one problem per note, SVG card figures): two runs on the shared machine gave
-    # warm 8.9x and 17.6x, cold 9.8x and 21.4x (genanki's 0.25-0.44 s anchor moves the ratio most).
-    "warm deck / genanki (in-process s)": 18.0,
-    "cold deck / genanki (in-process s)": 22.0,
+    # Deck rows (one problem per note, screened draws, one field render per note): three runs
+    # on the shared machine gave warm 14.5x, 14.8x, 15.9x and cold 11.2x, 17.8x, 18.3x against
+    # genanki's 0.13-0.18 s (main before them: warm 20.4x-24.6x, cold 13.7x-27.0x).
+    "warm deck / genanki (in-process s)": 16.0,
+    "cold deck / genanki (in-process s)": 18.5,
 }
 
 

@@ -22,7 +22,7 @@ from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource
 from .figures import CardSvgs, Svg, phone_min_width
 from .markup import to_html
-from .render import fragment
+from .render import fields, fragment
 
 # Exercise keys: part of every practice note's GUID (never rename) and of the
 # seed stream the numbers are drawn from.
@@ -87,9 +87,6 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -
     key_rows = [{"label": _label("k", i + 1), "cells": row} for i, row in enumerate(first.keys)]
     value_rows = [{"label": _label("v", i + 1), "cells": row} for i, row in enumerate(first.values)]
 
-    inputs = fragment("attention_inputs", d_k=d_k, query_rows=query_rows, key_rows=key_rows, value_rows=value_rows)
-    task = fragment("attention_task", n_queries=first.n_queries, n_keys=n_keys, d_k=d_k, rounding=attention.ROUNDING)
-
     key_header = [_label("k", i + 1) for i in range(n_keys)]
 
     def products(v: QuerySteps) -> list[str]:
@@ -125,7 +122,6 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -
         + " decimals. Working from the rounded numbers of the step before lands within half a unit"
         " of the last digit shown."
     )
-    steps_html = fragment("attention_steps", steps=steps, rounding_rule=rule)
 
     answer_rows = [
         {
@@ -136,23 +132,15 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -
         }
         for v in views
     ]
-    answer = fragment("attention_answer", rows=answer_rows)
-    hints = fragment("attention_hints", hints=_hints(problem))
-
     name = media_name(lesson, ATTENTION_KEY, problem.variant, figure_svg)
-    figure = fragment("figure", name=name, alt=figure_svg.alt or "The attention head of this problem", min_width=phone_min_width(figure_svg))
+    written = fields("attention_note", ("Task", "Inputs", "Steps", "Answer", "Hints", "Figure"),
+                     n_queries=first.n_queries, n_keys=n_keys, d_k=d_k, rounding=attention.ROUNDING,
+                     query_rows=query_rows, key_rows=key_rows, value_rows=value_rows,
+                     steps=steps, rounding_rule=rule, answer_rows=answer_rows, hints=_hints(problem),
+                     name=name, alt=figure_svg.alt or "The attention head of this problem",
+                     min_width=phone_min_width(figure_svg))
     data = {"lesson": lesson, **attention.to_data(problem)}
-    fields = {
-        "Key": note_key(lesson, ATTENTION_KEY, problem.variant),
-        "Task": task,
-        "Inputs": inputs,
-        "Steps": steps_html,
-        "Answer": answer,
-        "Hints": hints,
-        "Figure": figure,
-        "Data": data_field(data),
-    }
-    return fields, {name: figure_svg.source}
+    return {"Key": note_key(lesson, ATTENTION_KEY, problem.variant), **written, "Data": data_field(data)}, {name: figure_svg.source}
 
 
 def _math(text: str) -> str:

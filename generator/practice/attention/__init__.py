@@ -48,7 +48,8 @@ from __future__ import annotations
 
 # The engine is split by concern, one module each: solving (exact solution),
 # levels (difficulties and parameter ranges), display (rounding, Display, to_data),
-# guarantees, drawing (draw, worked_example) and slips (mistakes). Every name
+# guarantees, screening (candidate rows judged in numpy batches), drawing (draw,
+# worked_example) and slips (mistakes). Every name
 # stays importable from here, as ``attention.draw`` and so on.
 from .solving import (  # noqa: F401
     Solution,

@@ -14,7 +14,11 @@ from generator.practice import seeds
 from .solving import Problem, solve
 from .levels import BOARD_LEVEL, DIFFICULTIES, D_K_RANGE, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, WEIGHT_CEILING, WEIGHT_FLOOR, check_level
 from .guarantees import meets_guarantees
+from .screening import screen
 
+
+# Candidate rows screened per numpy batch: most draws end within the first few rows.
+SCREEN = 16
 
 WORKED_EXAMPLE_KEY = "worked-example"
 # Picked by searching seeds for a clean board example: q = (1, 1), small non-negative
@@ -96,19 +100,33 @@ def draw(
         v = seeds.integers(bits, -level.value_span, level.value_span, (n_keys, d_k)).astype(np.float64)
         rows: list[np.ndarray] = []
         seen: set[bytes] = set()
-        for _ in range(min(ROW_TRIES * n_queries, budget)):
+        # This key set's candidate rows come from the stream in one piece (row i is the
+        # i-th d_k words, as one row at a time would read them) and are screened in
+        # batches; the state is kept to hand on exactly the words the loop used.
+        count = min(ROW_TRIES * n_queries, budget)
+        before = bits.state
+        candidates = _entries(bits, level, (count, d_k))
+        doomed = sure = np.zeros(0, dtype=bool)
+        for i in range(count):
             budget -= 1
-            q = _entries(bits, level, (1, d_k))
+            if i == len(doomed):
+                fails, passes = screen(candidates[i:i + SCREEN], k, v, level)
+                doomed, sure = np.concatenate([doomed, fails]), np.concatenate([sure, passes])
+            q = candidates[i:i + 1]
             if q.tobytes() in seen:
                 continue  # already judged; the integer grid has only (2*span+1)**d_k rows
             seen.add(q.tobytes())
-            if _hopeless(q, k, level) or not meets_guarantees(_make(q, k, v, seed, key, variant, level.name), level):
+            candidate = None if doomed[i] or _hopeless(q, k, level) else _make(q, k, v, seed, key, variant, level.name)
+            if candidate is None or not (sure[i] or meets_guarantees(candidate, level)):
                 if len(seen) == grid_size:
+                    bits.state = before  # the next keys start right after this row
+                    bits.random_raw((i + 1) * d_k)
                     break  # every possible row tried: these keys cannot do it
                 continue
             rows.append(q)
             if len(rows) == n_queries:
-                return _make(np.vstack(rows), k, v, seed, key, variant, level.name)
+                # One row: the candidate just judged is the problem (its display already rounded).
+                return candidate if n_queries == 1 else _make(np.vstack(rows), k, v, seed, key, variant, level.name)
     raise ParameterError(
         f"no problem met every guarantee in {MAX_TRIES} candidate rows for difficulty {level.name!r} with "
         f"d_k={d_k}, n_keys={n_keys}, n_queries={n_queries}; margin {level.margin} may be out of "
