@@ -43,6 +43,22 @@ def test_key_follows_what_the_picture_depends_on(tmp_path: Path, monkeypatch) ->
     assert key("attention_head", {"problem": "worked"}, {"worked": WORKED}) != base, "new code, new figure"
 
 
+def test_code_key_covers_drawing_modules_only(tmp_path: Path) -> None:
+    # A copy of the package: an edit to a drawing module changes the code key; an edit to
+    # the card SVGs or the gallery (which draw no cached figure) leaves the slide figures' names.
+    import shutil
+
+    tree = tmp_path / "figures"
+    shutil.copytree(Path(cache_module.__file__).parent, tree, ignore=shutil.ignore_patterns("__pycache__"))
+    base = cache_module.tree_hash(tree)
+    assert base == cache_module.code_hash()
+    for module in ("cards.py", "gallery.py"):
+        (tree / module).write_text((tree / module).read_text() + "\n# an edit\n")
+    assert cache_module.tree_hash(tree) == base
+    (tree / "rnn.py").write_text((tree / "rnn.py").read_text() + "\n# an edit\n")
+    assert cache_module.tree_hash(tree) != base
+
+
 def test_cache_rejects_bad_parameters_before_drawing(tmp_path: Path) -> None:
     from generator.errors import ParameterError
 
