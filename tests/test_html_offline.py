@@ -70,3 +70,21 @@ def test_html_presents_offline(built):
     # no TeX left raw: every $...$ and $$...$$ became an mjx-container
     assert "$$" not in text and not re.search(r"\$[^$\s][^$]*\$", text)
     assert "\\frac" not in text and "\\tanh" not in text
+
+
+def test_spliced_page_is_what_nbconvert_renders(built):
+    """The payloads spliced in after nbconvert (generator/html.py) give the very page that
+    nbconvert renders with them in place: same bytes, every figure and library included."""
+    import nbformat
+
+    from generator.html import to_html
+    from generator.vendor import ensure_assets
+
+    notebook = nbformat.read(built / "slides" / f"{LESSON}.ipynb", as_version=4)
+    assets = ensure_assets()
+    direct = to_html(notebook, assets, splice=False)
+    spliced = to_html(notebook, assets)
+    assert spliced.count("data:image/svg+xml;base64,") >= 8 and "seqvisionsplice" not in spliced
+    # Not `spliced == direct`: pytest's diff of two 3 MB strings takes minutes.
+    first = next((i for i, (a, b) in enumerate(zip(spliced, direct)) if a != b), min(len(spliced), len(direct)))
+    assert len(spliced) == len(direct) and first == len(direct), f"pages differ from character {first}"
