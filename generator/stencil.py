@@ -1,0 +1,134 @@
+"""Templates rendered once per layout, then filled in per item.
+
+A deck renders the same template for a thousand notes that differ only in their numbers.
+jinja2 spends most of such a render on per-value work (a lookup, an escape and a yield
+for every number), so here a template is rendered once per *layout* with numbered holes
+in place of the context's strings, and every item of that layout is then one
+``str.format`` call. The markup stays in the template file; this module only decides
+which parts of a context are layout and which are text:
+
+* text: every non-empty ``str`` (numbers as printed, labels, sentences);
+* layout: everything else (list lengths, dict keys, ints, bools, None, empty strings,
+  ``Markup``). Two contexts with the same layout render to the same markup around their
+  texts, so the template may branch on layout (``{% if hints %}``, ``| length``, a flag)
+  but must print each text as it is (autoescaped) and test it only for being empty.
+
+A stencil is checked when it is made: filled with the context it was made from, it must
+give exactly the plain render, or that layout is always rendered plainly. An item whose
+texts the plain render's post-processing would change (a line break or white space at a
+text's end, which the callers' squeezing removes, or a field separator) is rendered
+plainly too. ``plain()`` turns stencils off (the tests' reference).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from markupsafe import Markup, escape
+
+Render = Callable[[dict[str, Any]], tuple[str, ...]]
+
+_OPEN, _CLOSE = "\x02", "\x03"  # neither escaped by HTML autoescape nor white space nor a line break
+_HOLE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+# Texts a stencil cannot carry as they are: characters autoescape changes (escaped here
+# instead, below), line breaks (str.splitlines), white space at either end of a text
+# (stripped by the callers' squeezing), the field separator, the holes' own marks and
+# NUL (which joins the texts here).
+_ESCAPED = re.compile(r"[&<>'\"]")
+_UNSAFE = re.compile(r"[\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029\x02\x03]|\x00\s|\s\x00")
+_LEAVES = (int, float, bool, type(None), Markup)
+_MAX = 512  # layouts kept per process; past that, renders are plain (correct, only slower)
+
+_stencils: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
+_enabled = True
+
+
+class _NotLayout(Exception):
+    """A context value that is neither text nor plain layout (an object the template may call)."""
+
+
+def _split(value: Any, layout: list[Any], texts: list[str]) -> None:
+    if type(value) is str:
+        if value:
+            texts.append(value)
+            layout.append(_OPEN)
+        else:
+            layout.append("")
+    elif type(value) is dict:
+        layout.append(tuple(value))
+        for item in value.values():
+            _split(item, layout, texts)
+    elif type(value) in (list, tuple):
+        layout.append((type(value).__name__, len(value)))
+        for item in value:
+            _split(item, layout, texts)
+    elif isinstance(value, _LEAVES):
+        layout.append((type(value).__name__, value))
+    else:
+        raise _NotLayout(type(value).__name__)
+
+
+def _holes(value: Any, count: Iterator[int]) -> Any:
+    """``value`` with every text replaced by its numbered hole, in ``_split``'s order."""
+    if type(value) is str:
+        return f"{_OPEN}{next(count)}{_CLOSE}" if value else value
+    if type(value) is dict:
+        return {k: _holes(v, count) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_holes(v, count) for v in value)
+    return value
+
+
+def _format_string(text: str) -> str:
+    return _HOLE.sub(r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+
+
+def _fill(stencil: tuple[str, ...], texts: list[str]) -> tuple[str, ...]:
+    return tuple(part.format(*texts) for part in stencil)
+
+
+def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]:
+    """``plain(context)``, through the stencil of ``name`` for the context's layout.
+
+    ``plain`` renders an autoescaping template and returns its parts (one or several
+    strings); ``name`` tells templates (and their post-processing) apart."""
+    if not _enabled:
+        return plain(context)
+    layout: list[Any] = [name]
+    texts: list[str] = []
+    try:
+        _split(context, layout, texts)
+    except _NotLayout:
+        return plain(context)
+    joined = "\x00".join(texts)
+    if (_UNSAFE.search(joined) or joined[:1].isspace() or joined[-1:].isspace()
+            or joined.count("\x00") != len(texts) - 1):
+        return plain(context)
+    if _ESCAPED.search(joined):
+        texts = str(escape(joined)).split("\x00")  # one escape for all: it leaves the NULs alone
+    key = tuple(layout)
+    stencil = _stencils.get(key, False)
+    if stencil is False:
+        stencil = _make(plain, context, texts)
+        if len(_stencils) < _MAX:
+            _stencils[key] = stencil
+    return plain(context) if stencil is None else _fill(stencil, texts)
+
+
+def _make(plain: Render, context: dict[str, Any], texts: list[str]) -> tuple[str, ...] | None:
+    stencil = tuple(_format_string(part) for part in plain(_holes(context, iter(range(len(texts))))))
+    # The check that the template treats texts as this module assumes (see the docstring).
+    return stencil if _fill(stencil, texts) == plain(context) else None
+
+
+@contextmanager
+def plain() -> Iterator[None]:
+    """Every render inside is the template's own, one per item (the definition stencils must match)."""
+    global _enabled
+    was, _enabled = _enabled, False
+    try:
+        yield
+    finally:
+        _enabled = was
