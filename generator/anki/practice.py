@@ -183,6 +183,13 @@ def draw_attention(seed: int, variant: int, cfg: Any, entry: int = 0) -> attenti
     )
 
 
+def draw_attention_many(seed: int, streams: list[tuple[int, int]], cfg: Any) -> list[attention.Problem]:
+    """``draw_attention`` for every (variant, entry) of ``streams``: the same problems, drawn together."""
+    from ..practice.attention.batch import draw_many
+
+    return draw_many(seed, streams, ATTENTION_KEY, cfg.difficulty, cfg.d_k, cfg.n_keys, cfg.n_queries)
+
+
 def attention_note(lesson: str, seed: int, variant: int, problem: attention.Problem, figures: CardSvgs) -> tuple[dict[str, str], dict[str, MediaSource]]:
     return attention_fields(lesson, problem, figures.attention_head(problem))
 
