@@ -57,10 +57,20 @@ def _split(value: Any, layout: list[Any], texts: list[str]) -> None:
         else:
             layout.append("")
     elif type(value) is dict:
+        items = value.values()
+        if all(type(item) is str and item for item in items):
+            layout.append((tuple(value), _OPEN))  # all text (a figure's label and coordinates)
+            texts.extend(items)
+            return
         layout.append(tuple(value))
-        for item in value.values():
+        for item in items:
             _split(item, layout, texts)
     elif type(value) in (list, tuple):
+        if all(type(item) is str and item for item in value):
+            # The common case, a row of printed numbers: all text, one layout entry.
+            layout.append((type(value).__name__, len(value), _OPEN))
+            texts.extend(value)
+            return
         layout.append((type(value).__name__, len(value)))
         for item in value:
             _split(item, layout, texts)

@@ -5,6 +5,7 @@ rendered by its template (``stencil.plain``). Every field, media name and media 
 is compared, over the difficulties, sizes and pools a deck can ask for."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from generator import stencil
@@ -64,3 +65,36 @@ def test_draw_many_falls_back_to_draw_where_a_key_set_runs_dry():
         alone = draw(4, "screen", variant, d_k=2, n_keys=3, level=tight, entry=entry)
         assert (problem.query.tolist(), problem.keys.tolist(), problem.values.tolist()) == (
             alone.query.tolist(), alone.keys.tolist(), alone.values.tolist())
+
+
+def test_rounding_in_bulk_is_pythons_round():
+    from generator.practice.attention.display import _round_many
+    from generator.practice.rounding import round_to
+
+    rng = np.random.default_rng(5)
+    for places in (0, 2, 3, 4):
+        # Decimal halves (the binary value a hair either side), their neighbours, large and odd values.
+        halves = (np.arange(-3000, 3000) + 0.5) / 10**places
+        x = np.concatenate([halves, np.nextafter(halves, np.inf), np.nextafter(halves, -np.inf),
+                            rng.normal(0, 50, 3000), rng.normal(0, 1, 1000) * 10.0 ** rng.integers(-3, 60, 1000),
+                            [np.inf, -np.inf, np.nan, -0.0, 1e300]])
+        got = _round_many(x, places).tolist()
+        expected = [round_to(value, places) for value in x.tolist()]
+        assert [repr(g) for g in got] == [repr(e) for e in expected], places
+
+
+def test_displays_rounded_together_are_those_rounded_alone():
+    from generator.practice.attention import Problem, rounded_many
+    from generator.practice.attention.display import _rounded
+
+    rng = np.random.default_rng(8)
+    problems = [draw(3, "bulk", v, "challenge", 3, 4, 2) for v in range(40)]
+    # Heads typed by hand: finer inputs, integers, exponentials too large for a fixed point.
+    problems += [Problem.given(rng.integers(-20, 20, (2, 3)) / rng.choice([1, 10, 7]),
+                               rng.integers(-20, 20, (4, 3)) / rng.choice([1, 10, 3]),
+                               rng.integers(-5, 5, (4, 3)) / rng.choice([1, 10, 3])) for _ in range(80)]
+    rounded_many(problems)
+    for problem in problems:
+        together, alone = problem.__dict__["_display"], _rounded(problem)
+        assert repr(together) == repr(alone)
+        assert together.text == alone.text

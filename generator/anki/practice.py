@@ -187,7 +187,9 @@ def draw_attention_many(seed: int, streams: list[tuple[int, int]], cfg: Any) -> 
     """``draw_attention`` for every (variant, entry) of ``streams``: the same problems, drawn together."""
     from ..practice.attention.batch import draw_many
 
-    return draw_many(seed, streams, ATTENTION_KEY, cfg.difficulty, cfg.d_k, cfg.n_keys, cfg.n_queries)
+    problems = draw_many(seed, streams, ATTENTION_KEY, cfg.difficulty, cfg.d_k, cfg.n_keys, cfg.n_queries)
+    attention.rounded_many(problems)  # every card's numbers rounded together, ahead of its fields
+    return problems
 
 
 def attention_note(lesson: str, seed: int, variant: int, problem: attention.Problem, figures: CardSvgs) -> tuple[dict[str, str], dict[str, MediaSource]]:

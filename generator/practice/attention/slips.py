@@ -4,11 +4,11 @@ Moved unchanged from the former ``practice/attention.py``; see the package docst
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
 import numpy as np
 
-from .solving import Problem
+from .solving import Problem, close_to_max
 from .display import ROUNDING, _rows, fmt
 
 
@@ -31,12 +31,10 @@ class Slip:
     explanation: str
     differs: bool
 
-    @property
+    @cached_property
     def text(self) -> dict[str, list]:
-        def strings(value: Any, step: str) -> Any:
-            return [strings(x, step) for x in value] if isinstance(value, list) else fmt(value, step)
-
-        return {"weights": strings(self.weights, "weights"), "output": strings(self.output, "output")}
+        return {"weights": [[fmt(x, "weights") for x in row] for row in self.weights],
+                "output": [[fmt(x, "output") for x in row] for row in self.output]}
 
 
 SLIP_EXPLANATIONS = {
@@ -55,7 +53,7 @@ def mistakes(problem: Problem) -> dict[str, Slip]:
     """The named slips ("no_scaling", "divide_by_dk", "argmax") and where each one leads."""
     scores = problem.solution.scores
     d_k = problem.query.shape[1]
-    top = np.isclose(scores, scores.max(axis=1, keepdims=True), rtol=0, atol=1e-12)
+    top = close_to_max(scores)
     slip_weights = {
         "no_scaling": _softmax_rows(scores),
         "divide_by_dk": _softmax_rows(scores / d_k),
