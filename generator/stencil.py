@@ -32,12 +32,10 @@ Render = Callable[[dict[str, Any]], tuple[str, ...]]
 
 _OPEN, _CLOSE = "\x02", "\x03"  # neither escaped by HTML autoescape nor white space nor a line break
 _HOLE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
-# Texts a stencil cannot carry as they are: characters autoescape changes (escaped here
-# instead, below), line breaks (str.splitlines), white space at either end of a text
-# (stripped by the callers' squeezing), the field separator, the holes' own marks and
-# NUL (which joins the texts here).
-_ESCAPED = re.compile(r"[&<>'\"]")
-_UNSAFE = re.compile(r"[\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029\x02\x03]|\x00\s|\s\x00")
+# Texts a stencil cannot carry as they are: anything but printable characters (line
+# breaks, which the callers' squeezing joins; the field separator; the holes' own marks;
+# NUL, which joins the texts here), and a space at either end of a text (squeezing strips
+# a line's ends; every other white space is unprintable).
 _LEAVES = (int, float, bool, type(None), Markup)
 _MAX = 512  # layouts kept per process; past that, renders are plain (correct, only slower)
 
@@ -50,34 +48,29 @@ class _NotLayout(Exception):
 
 
 def _split(value: Any, layout: list[Any], texts: list[str]) -> None:
-    if type(value) is str:
-        if value:
-            texts.append(value)
-            layout.append(_OPEN)
-        else:
-            layout.append("")
-    elif type(value) is dict:
-        items = value.values()
-        if all(type(item) is str and item for item in items):
-            layout.append((tuple(value), _OPEN))  # all text (a figure's label and coordinates)
-            texts.extend(items)
-            return
+    """Append ``value``'s layout to ``layout`` and its texts, in order, to ``texts``."""
+    kind = type(value)
+    if kind is dict:
         layout.append(tuple(value))
-        for item in items:
-            _split(item, layout, texts)
-    elif type(value) in (list, tuple):
-        if all(type(item) is str and item for item in value):
-            # The common case, a row of printed numbers: all text, one layout entry.
-            layout.append((type(value).__name__, len(value), _OPEN))
-            texts.extend(value)
-            return
-        layout.append((type(value).__name__, len(value)))
-        for item in value:
-            _split(item, layout, texts)
+        items = value.values()
+    elif kind is list or kind is tuple:
+        layout.append((kind, len(value)))
+        items = value
+    elif type(value) is str:
+        items = (value,)
     elif isinstance(value, _LEAVES):
-        layout.append((type(value).__name__, value))
+        layout.append((kind, value))
+        return
     else:
-        raise _NotLayout(type(value).__name__)
+        raise _NotLayout(kind.__name__)
+    for item in items:
+        # Texts inline (most items are), anything else through a call.
+        if type(item) is str:
+            if item:
+                texts.append(item)
+            layout.append(bool(item))
+        else:
+            _split(item, layout, texts)
 
 
 def _holes(value: Any, count: Iterator[int]) -> Any:
@@ -113,11 +106,10 @@ def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]
     except _NotLayout:
         return plain(context)
     joined = "\x00".join(texts)
-    if (_UNSAFE.search(joined) or joined[:1].isspace() or joined[-1:].isspace()
-            or joined.count("\x00") != len(texts) - 1):
+    if (not "".join(texts).isprintable() or "\x00 " in joined or " \x00" in joined
+            or joined[:1] == " " or joined[-1:] == " "):
         return plain(context)
-    if _ESCAPED.search(joined):
-        texts = str(escape(joined)).split("\x00")  # one escape for all: it leaves the NULs alone
+    texts = str(escape(joined)).split("\x00")  # as autoescape escapes each text; NUL is left alone
     key = tuple(layout)
     stencil = _stencils.get(key, False)
     if stencil is False:

@@ -98,3 +98,20 @@ def test_displays_rounded_together_are_those_rounded_alone():
         together, alone = problem.__dict__["_display"], _rounded(problem)
         assert repr(together) == repr(alone)
         assert together.text == alone.text
+
+
+def test_slips_worked_out_together_are_those_worked_out_alone():
+    from generator.practice.attention import Problem, mistakes, mistakes_many
+
+    rng = np.random.default_rng(9)
+    shapes = [("standard", 2, 3, 1), ("challenge", 3, 4, 2), ("standard", 4, 2, 3)]
+    drawn = [draw(4, "slips", v, difficulty, d_k, n_keys, n_queries)
+             for difficulty, d_k, n_keys, n_queries in shapes for v in range(60)]
+    given = [Problem.given(rng.integers(-20, 20, (2, 3)) / 10, rng.integers(-20, 20, (4, 3)) / 10,
+                           rng.integers(-5, 5, (4, 3)) / rng.choice([1, 10, 3])) for _ in range(60)]
+    given.append(Problem.given([[1.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [3.0, 4.0]]))  # a tie: argmax shared
+    together = drawn + given
+    alone = [Problem.given(p.query, p.keys, p.values) for p in together]
+    mistakes_many(together)
+    for a, b in zip(together, alone):
+        assert a.__dict__["_slips"] == mistakes(b)  # every slip's name, numbers, text and verdict

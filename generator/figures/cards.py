@@ -49,6 +49,7 @@ def _render(template: str, **context: Any) -> str:
     return stencil.render(f"figures/{template}", plain, context)[0]
 
 
+@cache  # a deck's figures print the same few hundred numbers over and over
 def _width(text: str, px: float = PX) -> float:
     return sum(NARROW.get(ch, CHAR_EM) for ch in text) * px
 

@@ -111,4 +111,5 @@ from .slips import (  # noqa: F401
     SLIP_EXPLANATIONS,
     _softmax_rows,
     mistakes,
+    mistakes_many,
 )

@@ -46,7 +46,7 @@ def _input_text(x: float, decimals: int | None) -> str:
 
 
 def _rows(a: np.ndarray, decimals: int) -> list[list[float]]:
-    return [[_round(x, decimals) for x in row] for row in np.atleast_2d(a)]
+    return [[_round(x, decimals) for x in row] for row in np.atleast_2d(a).tolist()]
 
 
 def _grid_decimals(a: np.ndarray) -> int | None:

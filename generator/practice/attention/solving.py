@@ -42,7 +42,7 @@ def close_to_max(x: np.ndarray) -> np.ndarray:
     """Per row, the entries within 1e-12 of the row's largest: what
     ``np.isclose(x, max, rtol=0, atol=1e-12)`` gives (equal infinities included), without
     its overhead, which a deck pays twice per note."""
-    top = x.max(axis=1, keepdims=True)
+    top = x.max(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore"):
         return (np.abs(x - top) <= 1e-12) | (x == top)
 
