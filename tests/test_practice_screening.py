@@ -143,5 +143,5 @@ def test_a_batch_row_the_screen_leaves_undecided_is_judged_exactly():
     fails, passes = screen(rows, k, v, LEVELS["standard"])
     assert not fails[0] and not passes[0]  # undecided: the exact checks say no
     verdict = np.where(fails, 0, np.where(passes, 1, -1)).astype(np.int8)
-    problem = _walk(rows, k, v, verdict, 2, 1, 1, "x", 0, LEVELS["standard"])
-    assert problem.query.tolist() == [good]
+    taken = _walk(rows, k, v, verdict, 2, 1, 1, "x", 0, LEVELS["standard"])
+    assert taken.tolist() == [good]

@@ -24,7 +24,7 @@ from .drawing import SCREEN, _make, draw
 from .guarantees import meets_guarantees
 from .levels import D_K_RANGE, DIFFICULTIES, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, check_level
 from .screening import screen
-from .solving import Problem
+from .solving import Problem, solve_many
 
 
 def draw_many(
@@ -76,7 +76,7 @@ def draw_many(
     # -1 undecided. Screened SCREEN rows at a time, only for the streams still drawing.
     verdict = np.full((n, count), -1, dtype=np.int8)
     open_ = np.arange(n)
-    problems: list[Problem | object | None] = [None] * n
+    chosen: list[np.ndarray | object | None] = [None] * n  # each stream's accepted rows
     for start in range(0, count, SCREEN):
         stop = min(start + SCREEN, count)
         fails, passes = screen(rows[open_, start:stop], k[open_], v[open_], level)
@@ -87,25 +87,32 @@ def draw_many(
             if found is None:
                 still.append(i)
             else:
-                problems[i] = found
+                chosen[i] = found
         open_ = np.array(still, dtype=np.intp)
         if not len(open_):
             break
+    done = [i for i, rows_ in enumerate(chosen) if isinstance(rows_, np.ndarray)]
+    solved = dict(zip(done, _solved([chosen[i] for i in done], k[done], v[done]))) if done else {}
     out: list[Problem] = []
     for i, (variant, entry) in enumerate(streams):
-        problem = problems[i]
-        if not isinstance(problem, Problem):  # the first key set had none: draw takes it from there
-            problem = draw(seed, key, variant, difficulty, d_k, n_keys, n_queries, level=level, entry=entry)
-        out.append(problem)
+        if i in solved:
+            out.append(Problem(chosen[i], k[i], v[i], solved[i], seed, key, variant, level.name))
+        else:  # the first key set had none: draw takes it from there
+            out.append(draw(seed, key, variant, difficulty, d_k, n_keys, n_queries, level=level, entry=entry))
     return out
+
+
+def _solved(rows: list[np.ndarray], k: np.ndarray, v: np.ndarray) -> list:
+    with np.errstate(over="ignore"):  # as draw's _make
+        return solve_many(np.stack(rows), k, v)
 
 
 _USED_UP = object()
 
 
 def _walk(rows: np.ndarray, k: np.ndarray, v: np.ndarray, verdict: np.ndarray, stop: int, n_queries: int,
-          seed: int, key: str, variant: int, level: Level) -> Problem | object | None:
-    """draw's loop over one key set's rows ``[0, stop)``: the problem, ``_USED_UP`` when the
+          seed: int, key: str, variant: int, level: Level) -> np.ndarray | object | None:
+    """draw's loop over one key set's rows ``[0, stop)``: the accepted rows (n_queries, d_k), ``_USED_UP`` when the
     key set's rows are all used up without one (draw then redraws keys), or None when
     more rows must be screened first."""
     taken: list[np.ndarray] = []
@@ -121,5 +128,5 @@ def _walk(rows: np.ndarray, k: np.ndarray, v: np.ndarray, verdict: np.ndarray, s
         if verdict[i]:
             taken.append(q)
             if len(taken) == n_queries:
-                return _make(np.vstack(taken), k, v, seed, key, variant, level.name)
+                return np.vstack(taken)
     return _USED_UP if stop == len(rows) else None
