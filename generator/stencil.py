@@ -4,7 +4,7 @@ A deck renders the same template for a thousand notes that differ only in their 
 jinja2 spends most of such a render on per-value work (a lookup, an escape and a yield
 for every number), so here a template is rendered once per *layout* with numbered holes
 in place of the context's strings, and every item of that layout is then one
-``str.format`` call. The markup stays in the template file; this module only decides
+join of the stencil's pieces and the item's texts. The markup stays in the template file; this module only decides
 which parts of a context are layout and which are text:
 
 * text: every non-empty ``str`` (numbers as printed, labels, sentences);
@@ -39,7 +39,7 @@ _HOLE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _LEAVES = (int, float, bool, type(None), Markup)
 _MAX = 512  # layouts kept per process; past that, renders are plain (correct, only slower)
 
-_stencils: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
+_stencils: dict[tuple[Any, ...], tuple["Part", ...] | None] = {}
 _enabled = True
 
 
@@ -84,12 +84,24 @@ def _holes(value: Any, count: Iterator[int]) -> Any:
     return value
 
 
-def _format_string(text: str) -> str:
-    return _HOLE.sub(r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+# A rendered part with holes, as its literal pieces and the text each hole takes:
+# pieces[0] + texts[holes[0]] + pieces[1] + ... (one join, no format string to parse).
+Part = tuple[list[str], list[int]]
 
 
-def _fill(stencil: tuple[str, ...], texts: list[str]) -> tuple[str, ...]:
-    return tuple(part.format(*texts) for part in stencil)
+def _part(rendered: str) -> Part:
+    pieces = _HOLE.split(rendered)
+    return pieces[0::2], [int(i) for i in pieces[1::2]]
+
+
+def _fill(stencil: tuple[Part, ...], texts: list[str]) -> tuple[str, ...]:
+    out = []
+    for pieces, holes in stencil:
+        merged: list[str | None] = [None] * (len(pieces) + len(holes))
+        merged[0::2] = pieces
+        merged[1::2] = [texts[i] for i in holes]
+        out.append("".join(merged))
+    return tuple(out)
 
 
 def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]:
@@ -119,8 +131,8 @@ def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]
     return plain(context) if stencil is None else _fill(stencil, texts)
 
 
-def _make(plain: Render, context: dict[str, Any], texts: list[str]) -> tuple[str, ...] | None:
-    stencil = tuple(_format_string(part) for part in plain(_holes(context, iter(range(len(texts))))))
+def _make(plain: Render, context: dict[str, Any], texts: list[str]) -> tuple[Part, ...] | None:
+    stencil = tuple(_part(rendered) for rendered in plain(_holes(context, iter(range(len(texts))))))
     # The check that the template treats texts as this module assumes (see the docstring).
     return stencil if _fill(stencil, texts) == plain(context) else None
 
