@@ -16,13 +16,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from generator.errors import ParameterError
-from generator.limits import check_int
 from generator.practice import seeds
 
-from .drawing import SCREEN, _make, draw
+from .drawing import SCREEN, _checked, _make, draw
 from .guarantees import meets_guarantees
-from .levels import D_K_RANGE, DIFFICULTIES, LEVELS, Level, MAX_TRIES, N_KEYS_RANGE, N_QUERIES_RANGE, ROW_TRIES, check_level
+from .levels import Level, MAX_TRIES, ROW_TRIES
 from .screening import screen
 from .solving import Problem, solve_many
 
@@ -42,14 +40,7 @@ def draw_many(
     for variant, entry in streams]``, the same problems, drawn together.
 
     Raises what ``draw`` raises, for the first stream ``draw`` would raise it for."""
-    if level is None:
-        if difficulty not in LEVELS:
-            raise ParameterError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}", "difficulty")
-        level = LEVELS[difficulty]
-    d_k = check_int("d_k", d_k, *D_K_RANGE)
-    n_keys = check_int("n_keys", n_keys, *N_KEYS_RANGE)
-    n_queries = check_int("n_queries", n_queries, *N_QUERIES_RANGE)
-    check_level(level, d_k)
+    level, d_k, n_keys, n_queries = _checked(difficulty, d_k, n_keys, n_queries, level)
     if not streams:
         return []
     count = min(ROW_TRIES * n_queries, MAX_TRIES)
