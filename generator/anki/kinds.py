@@ -141,24 +141,31 @@ def practice_notes(lesson: str, settings: PracticeSettings, seed: int) -> list[N
     notes: list[NoteSpec] = []
     for kind in KINDS:
         cfg = settings.of(kind.key)
-        try:
-            drawn = iter(kind.draw_many(seed, [(v, p) for v in range(cfg.variants) for p in range(cfg.pool)], cfg)
-                         if kind.draw_many else ())
-        except ParameterError as exc:
-            raise _settings_error(settings, kind, exc) from None
-        for variant in range(cfg.variants):
-            entries, items = [], []
-            for entry in range(cfg.pool):
-                try:
-                    item = next(drawn) if kind.draw_many else kind.draw(seed, variant, cfg, entry)
-                except ParameterError as exc:
-                    raise _settings_error(settings, kind, exc) from None
-                items.append(item)
-                entries.append(kind.fields(lesson, seed, variant, item, figures))
-            fields, media = pool.merge(entries)
-            notes.append(NoteSpec(kind.note_type, fields, note_guid(lesson, kind.key, variant), "practice",
-                                  kind.tags(items[0], cfg), media))
+        # A kind with draw_many draws about BATCH problems at a time: enough for numpy to
+        # pay off, few enough that a 10,000-note deck never holds all its problems at once.
+        step = max(1, BATCH // cfg.pool) if kind.draw_many else 1
+        for first in range(0, cfg.variants, step):
+            variants = range(first, min(first + step, cfg.variants))
+            for variant, items in zip(variants, _drawn(kind, cfg, settings, seed, variants)):
+                entries = [kind.fields(lesson, seed, variant, item, figures) for item in items]
+                fields, media = pool.merge(entries)
+                notes.append(NoteSpec(kind.note_type, fields, note_guid(lesson, kind.key, variant), "practice",
+                                      kind.tags(items[0], cfg), media))
     return notes
+
+
+BATCH = 1000
+
+
+def _drawn(kind: Kind, cfg: KindSettings, settings: PracticeSettings, seed: int, variants: range) -> list[list[Any]]:
+    """Every problem of the pools of ``variants``: one list per note, entry 0 first."""
+    try:
+        if kind.draw_many is None:
+            return [[kind.draw(seed, variant, cfg, entry) for entry in range(cfg.pool)] for variant in variants]
+        flat = kind.draw_many(seed, [(variant, entry) for variant in variants for entry in range(cfg.pool)], cfg)
+    except ParameterError as exc:
+        raise _settings_error(settings, kind, exc) from None
+    return [flat[i:i + cfg.pool] for i in range(0, len(flat), cfg.pool)]
 
 
 def _settings_error(settings: PracticeSettings, kind: Kind, exc: ParameterError) -> BuildError:
