@@ -3,9 +3,9 @@
 A deck renders the same template for a thousand notes that differ only in their numbers.
 jinja2 spends most of such a render on per-value work (a lookup, an escape and a yield
 for every number), so here a template is rendered once per *layout* with numbered holes
-in place of the context's strings, and every item of that layout is then one
-join of the stencil's pieces and the item's texts. The markup stays in the template file; this module only decides
-which parts of a context are layout and which are text:
+in place of the context's strings, and every item of that layout is then one join of the
+stencil's pieces and the item's (escaped) texts. The markup stays in the template file;
+this module only decides which parts of a context are layout and which are text:
 
 * text: every non-empty ``str`` (numbers as printed, labels, sentences);
 * layout: everything else (list lengths, dict keys, ints, bools, None, empty strings,
@@ -14,10 +14,11 @@ which parts of a context are layout and which are text:
   but must print each text as it is (autoescaped) and test it only for being empty.
 
 A stencil is checked when it is made: filled with the context it was made from, it must
-give exactly the plain render, or that layout is always rendered plainly. An item whose
-texts the plain render's post-processing would change (a line break or white space at a
-text's end, which the callers' squeezing removes, or a field separator) is rendered
-plainly too. ``plain()`` turns stencils off (the tests' reference).
+give exactly the plain render, or that layout is always rendered plainly. An item with a
+text the plain render's post-processing could change (anything unprintable, such as a
+line break or a field separator, or a space at a text's end, which the callers'
+squeezing removes) is rendered plainly too. ``plain()`` turns stencils off (the tests'
+reference).
 """
 from __future__ import annotations
 
@@ -32,10 +33,6 @@ Render = Callable[[dict[str, Any]], tuple[str, ...]]
 
 _OPEN, _CLOSE = "\x02", "\x03"  # neither escaped by HTML autoescape nor white space nor a line break
 _HOLE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
-# Texts a stencil cannot carry as they are: anything but printable characters (line
-# breaks, which the callers' squeezing joins; the field separator; the holes' own marks;
-# NUL, which joins the texts here), and a space at either end of a text (squeezing strips
-# a line's ends; every other white space is unprintable).
 _LEAVES = (int, float, bool, type(None), Markup)
 _MAX = 512  # layouts kept per process; past that, renders are plain (correct, only slower)
 
@@ -117,6 +114,10 @@ def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]
         _split(context, layout, texts)
     except _NotLayout:
         return plain(context)
+    # Texts a stencil cannot carry as they are: anything unprintable (line breaks, which
+    # the callers' squeezing joins; the field separator; the holes' own marks; NUL, which
+    # joins the texts here), and a space at either end of a text (squeezing strips a
+    # line's ends; every other white space is unprintable).
     joined = "\x00".join(texts)
     if (not "".join(texts).isprintable() or "\x00 " in joined or " \x00" in joined
             or joined[:1] == " " or joined[-1:] == " "):

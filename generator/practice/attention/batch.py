@@ -103,9 +103,9 @@ _USED_UP = object()
 
 def _walk(rows: np.ndarray, k: np.ndarray, v: np.ndarray, verdict: np.ndarray, stop: int, n_queries: int,
           seed: int, key: str, variant: int, level: Level) -> np.ndarray | object | None:
-    """draw's loop over one key set's rows ``[0, stop)``: the accepted rows (n_queries, d_k), ``_USED_UP`` when the
-    key set's rows are all used up without one (draw then redraws keys), or None when
-    more rows must be screened first."""
+    """draw's loop over one key set's rows ``[0, stop)``: the accepted rows (n_queries,
+    d_k), ``_USED_UP`` when the key set's rows are all used up without them (draw then
+    redraws keys), or None when more rows must be screened first."""
     taken: list[np.ndarray] = []
     seen: set[bytes] = set()
     for i in range(stop):
