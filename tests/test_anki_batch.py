@@ -54,6 +54,15 @@ def test_batched_notes_are_the_notes_built_one_by_one(difficulty, d_k, n_keys, n
         assert note.media == media, variant
 
 
+def test_notes_drawn_in_several_batches_are_the_same(monkeypatch):
+    from generator.anki import kinds
+
+    monkeypatch.setattr(kinds, "BATCH", 7)  # 3 notes of 2 problems a batch; the last batch short
+    cfg = KindSettings(11, {"difficulty": "challenge", "d_k": 2, "n_keys": 3, "n_queries": 1}, pool=2)
+    got = practice_notes(LESSON, PracticeSettings(kinds={"attention": cfg}), 77)
+    assert [(note.fields, note.media) for note in got] == one_by_one(cfg, 77)
+
+
 def test_draw_many_falls_back_to_draw_where_a_key_set_runs_dry():
     # A grid of 3 x 3 rows can be used up within a key set: those streams are drawn by draw.
     from generator.practice.attention import Level
