@@ -124,3 +124,28 @@ def test_slips_worked_out_together_are_those_worked_out_alone():
     mistakes_many(together)
     for a, b in zip(together, alone):
         assert a.__dict__["_slips"] == mistakes(b)  # every slip's name, numbers, text and verdict
+
+
+def test_a_deck_build_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    import gc
+
+    from generator.anki import build_deck
+    from generator.errors import BuildError
+
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    settings = cards / f"{LESSON}.practice.toml"
+    settings.write_text("[attention]\nvariants = 2\npool = 1\n", encoding="utf-8")
+    assert gc.isenabled()
+    build_deck(LESSON, "T", cards, tmp_path / "a.apkg", 1)
+    assert gc.isenabled()
+    settings.write_text("[attention]\nvariants = 2\nd_k = 9\n", encoding="utf-8")  # fails while drawing
+    with pytest.raises(BuildError):
+        build_deck(LESSON, "T", cards, tmp_path / "b.apkg", 1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_deck(LESSON, "T", cards.parent / "none", tmp_path / "c.apkg", 1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
