@@ -116,3 +116,32 @@ def test_a_head_whose_exponentials_all_print_as_zero_is_not_passed():
     assert broken_guarantees(Problem.given(q, k, v), lv) == ["consistent_at_display"]
     fails, passes = screen(q, k, v, lv)
     assert passes.tolist() == [False]
+
+
+@pytest.mark.parametrize("lv, d_k, n_keys, n_queries", CASES)
+def test_draw_many_returns_what_the_plain_loop_returns_for_every_stream(lv, d_k, n_keys, n_queries):
+    from generator.practice.attention.batch import draw_many
+
+    got = draw_many(11, [(variant, 0) for variant in range(6)], "screen", d_k=d_k, n_keys=n_keys,
+                    n_queries=n_queries, level=lv)
+    for variant, problem in enumerate(got):
+        expected = one_at_a_time(11, "screen", variant, lv, d_k, n_keys, n_queries)
+        for name in ("query", "keys", "values"):
+            assert getattr(problem, name).tolist() == getattr(expected, name).tolist(), (variant, name)
+
+
+def test_a_batch_row_the_screen_leaves_undecided_is_judged_exactly():
+    from generator.practice.attention.batch import _walk
+
+    k = np.array([[1.0, 0.0], [0.0, 0.0]])
+    v = np.array([[1.0, 2.0], [3.0, 1.0]])
+    nudged = [np.log(0.0025 / 0.9975) * np.sqrt(2), 0.0]  # weights 0.0025 and 0.9975: on a rounding boundary
+    good = [1.0, 0.0]
+    rows = np.array([nudged, good])
+    assert broken_guarantees(Problem.given(rows[:1], k, v), LEVELS["standard"])
+    assert not broken_guarantees(Problem.given(rows[1:], k, v), LEVELS["standard"])
+    fails, passes = screen(rows, k, v, LEVELS["standard"])
+    assert not fails[0] and not passes[0]  # undecided: the exact checks say no
+    verdict = np.where(fails, 0, np.where(passes, 1, -1)).astype(np.int8)
+    taken = _walk(rows, k, v, verdict, 2, 1, 1, "x", 0, LEVELS["standard"])
+    assert taken.tolist() == [good]

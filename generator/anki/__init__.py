@@ -16,8 +16,11 @@ The pipeline (``generator.exporters.cards``) calls :func:`has_cards` and
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,15 +112,31 @@ def lesson_notes(lesson: str, cards_dir: Path, seed: int) -> list[NoteSpec]:
     return notes
 
 
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """No cyclic garbage collection while a deck is built: it allocates hundreds of
+    thousands of small objects that hold no cycles (numbers, strings, notes), and each
+    collection would scan all of them again (10-20% of a 1,000-note deck's time). The
+    collector runs as usual afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def package_lesson(lesson: Lesson, cards_dir: Path, seed: int, mtime: int, previous: Path) -> tuple[bytes, DeckReport]:
     """The pipeline's entry: the lesson's package as bytes, with its report.
 
     ``previous`` is where the package is about to be written, read only to warn
     when learners would not take the new notes.
     """
-    notes = lesson_notes(lesson.name, cards_dir, seed)
-    decks, media = _placed(lesson.name, lesson.title, notes)
-    data = apkg_bytes(decks, media, mtime)
+    with _bulk():
+        notes = lesson_notes(lesson.name, cards_dir, seed)
+        decks, media = _placed(lesson.name, lesson.title, notes)
+        data = apkg_bytes(decks, media, mtime)
     old_stamp = previous_note_mtime(previous)
     old_digest = _file_digest(previous) if old_stamp is not None else None
     warnings = _stale_warnings(previous, mtime, old_stamp, old_digest, hashlib.sha256(data).hexdigest())
@@ -138,8 +157,9 @@ def build_deck(
     Raises :class:`BuildError` (``file:line: message``) for a bad source; the
     previous ``out_path``, if any, is then left untouched.
     """
-    notes = lesson_notes(lesson, Path(cards_dir), seed)
-    return write_notes(lesson, title, notes, Path(out_path), seed)
+    with _bulk():
+        notes = lesson_notes(lesson, Path(cards_dir), seed)
+        return write_notes(lesson, title, notes, Path(out_path), seed)
 
 
 def _placed(lesson: str, title: str, notes: list[NoteSpec]) -> tuple[list, dict[str, MediaSource]]:

@@ -51,6 +51,9 @@ class Kind:
     draw: Callable[[int, int, KindSettings, int], Any]
     fields: Callable[[str, int, int, Any, CardSvgs], Fields]  # (lesson, seed, variant, item, figures)
     tags: Callable[[Any, KindSettings], tuple[str, ...]]
+    # (seed, [(variant, entry), ...], settings) -> items: ``draw`` for many problems at
+    # once, the same items in the same order (for a kind whose notes are drawn by the thousand).
+    draw_many: Callable[[int, list[tuple[int, int]], KindSettings], list[Any]] | None = None
     # Engine parameter -> the setting to point at when the engine rejects it.
     blame: tuple[tuple[str, str], ...] = (("variant", "variants"),)
 
@@ -77,6 +80,7 @@ KINDS: tuple[Kind, ...] = (
         draw=practice.draw_attention,
         fields=practice.attention_note,
         tags=lambda item, cfg: ("practice::attention", f"difficulty::{cfg.difficulty}"),
+        draw_many=practice.draw_attention_many,
     ),
     Kind(
         key=practice.MATCHING_KEY,
@@ -132,23 +136,40 @@ def practice_notes(lesson: str, settings: PracticeSettings, seed: int) -> list[N
     a millisecond each, so they are drawn on every build and never cached.
     """
     from .figures import CardSvgs
-    from .settings import key_line
 
     figures = CardSvgs()
     notes: list[NoteSpec] = []
     for kind in KINDS:
         cfg = settings.of(kind.key)
-        for variant in range(cfg.variants):
-            entries, items = [], []
-            for entry in range(cfg.pool):
-                try:
-                    item = kind.draw(seed, variant, cfg, entry)
-                except ParameterError as exc:
-                    where = key_line(settings, kind.key, kind.setting_for(exc)) or None
-                    raise BuildError(f"[{kind.key}] {exc}", settings.path or Path("<practice settings>"), where) from None
-                items.append(item)
-                entries.append(kind.fields(lesson, seed, variant, item, figures))
-            fields, media = pool.merge(entries)
-            notes.append(NoteSpec(kind.note_type, fields, note_guid(lesson, kind.key, variant), "practice",
-                                  kind.tags(items[0], cfg), media))
+        # A kind with draw_many draws about BATCH problems at a time: enough for numpy to
+        # pay off, few enough that a 10,000-note deck never holds all its problems at once.
+        step = max(1, BATCH // cfg.pool) if kind.draw_many else 1
+        for first in range(0, cfg.variants, step):
+            variants = range(first, min(first + step, cfg.variants))
+            for variant, items in zip(variants, _drawn(kind, cfg, settings, seed, variants)):
+                entries = [kind.fields(lesson, seed, variant, item, figures) for item in items]
+                fields, media = pool.merge(entries)
+                notes.append(NoteSpec(kind.note_type, fields, note_guid(lesson, kind.key, variant), "practice",
+                                      kind.tags(items[0], cfg), media))
     return notes
+
+
+BATCH = 1000
+
+
+def _drawn(kind: Kind, cfg: KindSettings, settings: PracticeSettings, seed: int, variants: range) -> list[list[Any]]:
+    """Every problem of the pools of ``variants``: one list per note, entry 0 first."""
+    try:
+        if kind.draw_many is None:
+            return [[kind.draw(seed, variant, cfg, entry) for entry in range(cfg.pool)] for variant in variants]
+        flat = kind.draw_many(seed, [(variant, entry) for variant in variants for entry in range(cfg.pool)], cfg)
+    except ParameterError as exc:
+        raise _settings_error(settings, kind, exc) from None
+    return [flat[i:i + cfg.pool] for i in range(0, len(flat), cfg.pool)]
+
+
+def _settings_error(settings: PracticeSettings, kind: Kind, exc: ParameterError) -> BuildError:
+    from .settings import key_line
+
+    where = key_line(settings, kind.key, kind.setting_for(exc)) or None
+    return BuildError(f"[{kind.key}] {exc}", settings.path or Path("<practice settings>"), where)

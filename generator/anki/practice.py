@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import cache
 from typing import Any
 
 from ..practice import attention, rnn
@@ -143,6 +144,7 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -
     return {"Key": note_key(lesson, ATTENTION_KEY, problem.variant), **written, "Data": data_field(data)}, {name: figure_svg.source}
 
 
+@cache  # the same few explanations on every note
 def _math(text: str) -> str:
     """The engine's plain-text explanations with their symbols set in MathJax; text the
     engine already wrote as \\( ... \\) is left as it is."""
@@ -181,6 +183,17 @@ def draw_attention(seed: int, variant: int, cfg: Any, entry: int = 0) -> attenti
         seed, key=ATTENTION_KEY, variant=variant, difficulty=cfg.difficulty,
         d_k=cfg.d_k, n_keys=cfg.n_keys, n_queries=cfg.n_queries, entry=entry,
     )
+
+
+def draw_attention_many(seed: int, streams: list[tuple[int, int]], cfg: Any) -> list[attention.Problem]:
+    """``draw_attention`` for every (variant, entry) of ``streams``: the same problems, drawn together."""
+    from ..practice.attention.batch import draw_many
+
+    problems = draw_many(seed, streams, ATTENTION_KEY, cfg.difficulty, cfg.d_k, cfg.n_keys, cfg.n_queries)
+    # Every card's numbers rounded, and its slips worked out, together, ahead of its fields.
+    attention.rounded_many(problems)
+    attention.mistakes_many(problems)
+    return problems
 
 
 def attention_note(lesson: str, seed: int, variant: int, problem: attention.Problem, figures: CardSvgs) -> tuple[dict[str, str], dict[str, MediaSource]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from .. import stencil
 from ..templating import environment
 
 
@@ -36,10 +37,15 @@ def fields(template: str, names: tuple[str, ...], /, **context: Any) -> dict[str
     template writes them, each ending at ``{{ sep }}`` (the last at the end). One render
     per note instead of one per field: a deck of a thousand notes pays jinja2's cost of
     a render (a new context, the template's setup) a thousand times, not six thousand."""
-    parts = _environment().get_template(f"{template}.html.j2").render(sep=SEP, **context).split(SEP)
-    if len(parts) != len(names):
-        raise ValueError(f"{template} wrote {len(parts)} fields, expected {len(names)}: {', '.join(names)}")
-    return {name: _squeeze(part) for name, part in zip(names, parts)}
+    def plain(context: dict[str, Any]) -> tuple[str, ...]:
+        parts = _environment().get_template(f"{template}.html.j2").render(sep=SEP, **context).split(SEP)
+        if len(parts) != len(names):
+            raise ValueError(f"{template} wrote {len(parts)} fields, expected {len(names)}: {', '.join(names)}")
+        return tuple(_squeeze(part) for part in parts)
+
+    # A deck's notes of one layout differ only in their numbers: the template is
+    # rendered once per layout and each note filled in (``stencil``).
+    return dict(zip(names, stencil.render(f"anki/fields/{template}", plain, context)))
 
 
 def _squeeze(html: str) -> str:

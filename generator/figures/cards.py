@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 
+from .. import stencil
 from ..templating import environment
 from . import style
 
@@ -39,11 +40,16 @@ def _environment() -> jinja2.Environment:
 
 
 def _render(template: str, **context: Any) -> str:
-    svg = _environment().get_template(template).render(
-        px=PX, min_px=PX, ink=style.INK, paper=style.PAPER, **context)
-    return "".join(line.strip() for line in svg.splitlines())
+    def plain(context: dict[str, Any]) -> tuple[str]:
+        svg = _environment().get_template(template).render(px=PX, min_px=PX, ink=style.INK, paper=style.PAPER, **context)
+        return ("".join(line.strip() for line in svg.splitlines()),)
+
+    # Figures of one layout differ only in their numbers and coordinates: one render per
+    # layout, each figure filled in (``stencil``).
+    return stencil.render(f"figures/{template}", plain, context)[0]
 
 
+@cache  # a deck's figures print the same few hundred numbers over and over
 def _width(text: str, px: float = PX) -> float:
     return sum(NARROW.get(ch, CHAR_EM) for ch in text) * px
 

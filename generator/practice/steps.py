@@ -67,7 +67,18 @@ class QuerySteps:
 
 
 def worked_steps(problem: Problem) -> tuple[QuerySteps, ...]:
-    """The problem's worked steps, one view per query."""
+    """The problem's worked steps, one view per query.
+
+    Kept on the problem after the first call, as ``rounded`` keeps its display: a card's
+    fields and its figure both ask for them."""
+    memo = problem.__dict__.get("_steps")
+    if memo is None:
+        memo = _worked_steps(problem)
+        object.__setattr__(problem, "_steps", memo)  # a memo, not a field: eq, repr and data ignore it
+    return memo
+
+
+def _worked_steps(problem: Problem) -> tuple[QuerySteps, ...]:
     shown = rounded(problem)
     text = shown.text
     keys = tuple(tuple(row) for row in text["keys"])

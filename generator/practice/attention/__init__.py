@@ -79,6 +79,7 @@ from .display import (  # noqa: F401
     _grid_decimals,
     Display,
     rounded,
+    rounded_many,
     to_data,
 )
 from .guarantees import (  # noqa: F401
@@ -110,4 +111,5 @@ from .slips import (  # noqa: F401
     SLIP_EXPLANATIONS,
     _softmax_rows,
     mistakes,
+    mistakes_many,
 )

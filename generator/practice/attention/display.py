@@ -3,6 +3,7 @@
 Moved unchanged from the former ``practice/attention.py``; see the package docstring."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -45,7 +46,7 @@ def _input_text(x: float, decimals: int | None) -> str:
 
 
 def _rows(a: np.ndarray, decimals: int) -> list[list[float]]:
-    return [[_round(x, decimals) for x in row] for row in np.atleast_2d(a)]
+    return [[_round(x, decimals) for x in row] for row in np.atleast_2d(a).tolist()]
 
 
 def _grid_decimals(a: np.ndarray) -> int | None:
@@ -147,6 +148,75 @@ def rounded(problem: Problem) -> Display:
         memo = _rounded(problem)
         object.__setattr__(problem, "_display", memo)  # a memo, not a field: eq, repr and data ignore it
     return memo
+
+
+def rounded_many(problems: Sequence[Problem]) -> None:
+    """``rounded`` for many problems at once (a deck's): each keeps, as its memo, the very
+    Display ``rounded`` would make, with its ``text``. Numbers are rounded in numpy, a shape
+    at a time; an entry within a millionth of a last digit of a rounding boundary (where the
+    batch's ``x * 10**d`` could land on the other side), or too large, is rounded by
+    ``round_to`` itself."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        if "_display" not in p.__dict__:
+            groups.setdefault((p.query.shape, p.keys.shape, p.values.shape), []).append(p)
+    for group in groups.values():
+        for p, display in zip(group, _rounded_group(group)):
+            object.__setattr__(p, "_display", display)
+
+
+_TIE = 1e-6  # in units of the last digit: far above the error of x * 10**d under 1e9
+
+
+def _round_many(x: np.ndarray, decimals: int) -> np.ndarray:
+    # n / 10**d is the float nearest the decimal n * 10**-d, which is what round() returns.
+    scaled = x * 10.0**decimals
+    out = np.round(scaled) / 10.0**decimals + 0.0
+    # Left to round_to: near a tie, too large for x * 10**d to keep its fraction (a head
+    # typed by hand), NaN and infinities.
+    with np.errstate(invalid="ignore"):
+        near = ~((np.abs(scaled - np.floor(scaled) - 0.5) >= _TIE) & (np.abs(scaled) < 1e9))
+    for index in zip(*np.nonzero(near)):
+        out[index] = _round(x[index], decimals)
+    return out
+
+
+def _grid_decimals_many(a: np.ndarray) -> list[int | None]:
+    """``_grid_decimals`` of each row of ``a``."""
+    fits = [np.all(np.abs(a * 10**d - np.round(a * 10**d)) < 1e-9, axis=1) for d in (0, 1)]
+    return [0 if zero else 1 if one else None for zero, one in zip(fits[0].tolist(), fits[1].tolist())]
+
+
+def _rounded_group(group: list[Problem]) -> list[Display]:
+    n = len(group)
+    q, k, v = (np.stack([getattr(p, name) for p in group]) for name in ("query", "keys", "values"))
+    decs = _grid_decimals_many(np.concatenate([q.reshape(n, -1), k.reshape(n, -1)], axis=1))
+    vdecs = _grid_decimals_many(v.reshape(n, -1))
+    shown = {name: _round_many(np.stack([getattr(p.solution, name) for p in group]), places).tolist()
+             for name, places in ROUNDING.items()}
+    inputs = {}
+    for name, a, places in (("query", q, decs), ("keys", k, decs), ("values", v, vdecs)):
+        on_grid = {d: _round_many(a, d).tolist() for d in set(places) if d is not None}
+        exact = a.tolist()
+        inputs[name] = [exact[i] if d is None else on_grid[d][i] for i, d in enumerate(places)]
+    out = []
+    for i, p in enumerate(group):
+        sol = p.solution
+        d = Display(
+            query=inputs["query"][i], keys=inputs["keys"][i], values=inputs["values"][i],
+            scores=shown["scores"][i], scaled=shown["scaled"][i], exp=shown["exp"][i], exp_sum=shown["exp_sum"][i],
+            weights=shown["weights"][i], output=shown["output"][i],
+            most_attended=[list(m) for m in sol.most_attended], d_k=int(p.query.shape[1]),
+            input_decimals=decs[i], value_decimals=vdecs[i],
+        )
+        text = {name: [[d.fmt(x, name) for x in row] for row in getattr(d, name)] for name in ("query", "keys", "values")}
+        for name, places in ROUNDING.items():
+            value = getattr(d, name)
+            text[name] = ([fixed(x, places) for x in value] if name == "exp_sum"
+                          else [[fixed(x, places) for x in row] for row in value])
+        d.__dict__["text"] = text  # the cached property, filled in
+        out.append(d)
+    return out
 
 
 def _rounded(problem: Problem) -> Display:

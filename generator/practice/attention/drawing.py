@@ -59,6 +59,19 @@ def _hopeless(q: np.ndarray, k: np.ndarray, lv: Level) -> bool:
     )
 
 
+def _checked(difficulty: str, d_k: int, n_keys: int, n_queries: int, level: Level | None) -> tuple[Level, int, int, int]:
+    """The level (the difficulty's unless given) and the sizes, checked as ``draw`` checks them."""
+    if level is None:
+        if difficulty not in LEVELS:
+            raise ParameterError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}", "difficulty")
+        level = LEVELS[difficulty]
+    d_k = check_int("d_k", d_k, *D_K_RANGE)
+    n_keys = check_int("n_keys", n_keys, *N_KEYS_RANGE)
+    n_queries = check_int("n_queries", n_queries, *N_QUERIES_RANGE)
+    check_level(level, d_k)
+    return level, d_k, n_keys, n_queries
+
+
 def draw(
     seed: int,
     key: str = "attention",
@@ -80,14 +93,7 @@ def draw(
     Raises ParameterError for parameters outside their ranges, or for a level that cannot
     meet the guarantees.
     """
-    if level is None:
-        if difficulty not in LEVELS:
-            raise ParameterError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}", "difficulty")
-        level = LEVELS[difficulty]
-    d_k = check_int("d_k", d_k, *D_K_RANGE)
-    n_keys = check_int("n_keys", n_keys, *N_KEYS_RANGE)
-    n_queries = check_int("n_queries", n_queries, *N_QUERIES_RANGE)
-    check_level(level, d_k)
+    level, d_k, n_keys, n_queries = _checked(difficulty, d_k, n_keys, n_queries, level)
     bits = seeds.stream(seed, key, variant, entry)  # checks seed, key, variant and entry
     seed, variant = int(seed), int(variant)
     # Every guarantee is a statement about one query row, so rows are drawn one at a

@@ -36,35 +36,39 @@ def _shown(x: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndarray]:
     near = np.abs(scaled - np.floor(scaled) - 0.5) < _TIE
     # n / 10**d is the float nearest the decimal, as round(x, d) returns it; + 0.0 drops -0.0.
     out = np.round(scaled) / 10.0**decimals + 0.0
-    return out, near.reshape(len(x), -1).any(axis=1)
+    return out, near.any(axis=-1)
 
 
 def screen(q: np.ndarray, k: np.ndarray, v: np.ndarray, lv: Level) -> tuple[np.ndarray, np.ndarray]:
     """Two flags per row of ``q`` (m, d_k), for the head of that row with ``k`` and ``v``:
     whether it surely breaks a guarantee of ``lv``, and whether it surely keeps them all.
-    A row with neither flag goes to the exact checks."""
-    m, d_k = q.shape
+    A row with neither flag goes to the exact checks.
+
+    Leading dimensions are batches of key sets: ``q`` (..., m, d_k) with ``k`` and ``v``
+    (..., n_keys, d_k) gives flags of shape (..., m), each row judged with its own keys."""
+    d_k = q.shape[-1]
+    kt = np.swapaxes(k, -1, -2)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        scores = q @ k.T
+        scores = q @ kt
         scaled = scores / math.sqrt(d_k)
-        shifted = np.exp(scaled - scaled.max(axis=1, keepdims=True))
-        weights = shifted / shifted.sum(axis=1, keepdims=True)
+        shifted = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+        weights = shifted / shifted.sum(axis=-1, keepdims=True)
         exp = np.exp(scaled)
-        exp_sum = exp.sum(axis=1, keepdims=True)
+        exp_sum = exp.sum(axis=-1, keepdims=True)
         output = weights @ v
 
-        unsure = np.zeros(m, dtype=bool)
+        unsure = np.zeros(q.shape[:-1], dtype=bool)
         shown = {}
         for name, value in (("scores", scores), ("scaled", scaled), ("exp", exp), ("exp_sum", exp_sum),
                             ("weights", weights), ("output", output)):
             shown[name], near = _shown(value, ROUNDING[name])
-            unsure |= near | ~np.isfinite(value).all(axis=1)
+            unsure |= near | ~np.isfinite(value).all(axis=-1)
         # consistent_at_display: each step from the displayed step before it.
-        misses = [(np.abs(got - shown[step]) - _half_unit(step)).max(axis=1) for got, step in (
-            (q @ k.T, "scores"),
+        misses = [(np.abs(got - shown[step]) - _half_unit(step)).max(axis=-1) for got, step in (
+            (q @ kt, "scores"),
             (shown["scores"] / math.sqrt(d_k), "scaled"),
             (np.exp(shown["scaled"]), "exp"),
-            (shown["exp"].sum(axis=1, keepdims=True), "exp_sum"),
+            (shown["exp"].sum(axis=-1, keepdims=True), "exp_sum"),
             (shown["exp"] / shown["exp_sum"], "weights"),
             (shown["weights"] @ v, "output"),
         )]
@@ -77,16 +81,16 @@ def _breaks(shown: dict[str, np.ndarray], v: np.ndarray, lv: Level, misses: list
     """Per row: a guarantee broken with every bound moved ``slack`` in the row's favour
     (a negative ``slack``: against it). The guarantees as guarantees.py states them."""
     w = shown["weights"]
-    top = np.sort(w, axis=1)
-    lead = top[:, -1] - top[:, -2]
+    top = np.sort(w, axis=-1)
+    lead = top[..., -1] - top[..., -2]
     broken = lead < lv.margin - _TINY - slack
     if lv.max_lead is not None:
         broken |= lead > lv.max_lead + _TINY + slack
-    broken |= ((w < WEIGHT_FLOOR - _TINY - slack) | (w > WEIGHT_CEILING + _TINY + slack)).any(axis=1)
-    broken |= w.max(axis=1) == w.min(axis=1)
-    broken |= np.abs(w.sum(axis=1) - 1.0) > _TINY + slack
-    same = np.abs(shown["output"][:, None, :] - v[None, :, :]) <= _half_unit("output") - slack
-    broken |= same.all(axis=2).any(axis=1)
+    broken |= ((w < WEIGHT_FLOOR - _TINY - slack) | (w > WEIGHT_CEILING + _TINY + slack)).any(axis=-1)
+    broken |= w.max(axis=-1) == w.min(axis=-1)
+    broken |= np.abs(w.sum(axis=-1) - 1.0) > _TINY + slack
+    same = np.abs(shown["output"][..., :, None, :] - v[..., None, :, :]) <= _half_unit("output") - slack
+    broken |= same.all(axis=-1).any(axis=-1)
     for miss in misses:
         broken |= ~(miss <= slack)  # NaN (every exponential shown as 0.000) breaks it, as in guarantees.py
     return broken

@@ -3,13 +3,14 @@
 Moved unchanged from the former ``practice/attention.py``; see the package docstring."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
 import numpy as np
 
-from .solving import Problem
-from .display import ROUNDING, _rows, fmt
+from .solving import Problem, close_to_max
+from .display import ROUNDING, _round_many, _rows, fmt
 
 
 # --- named mistakes ----------------------------------------------------------
@@ -31,12 +32,10 @@ class Slip:
     explanation: str
     differs: bool
 
-    @property
+    @cached_property
     def text(self) -> dict[str, list]:
-        def strings(value: Any, step: str) -> Any:
-            return [strings(x, step) for x in value] if isinstance(value, list) else fmt(value, step)
-
-        return {"weights": strings(self.weights, "weights"), "output": strings(self.output, "output")}
+        return {"weights": [[fmt(x, "weights") for x in row] for row in self.weights],
+                "output": [[fmt(x, "output") for x in row] for row in self.output]}
 
 
 SLIP_EXPLANATIONS = {
@@ -47,29 +46,52 @@ SLIP_EXPLANATIONS = {
 
 
 def _softmax_rows(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _slip_weights(scores: np.ndarray, d_k: int) -> dict[str, np.ndarray]:
+    """Each slip's weights from the scores, one row per query (leading dimensions: problems)."""
+    top = close_to_max(scores)
+    return {
+        "no_scaling": _softmax_rows(scores),
+        "divide_by_dk": _softmax_rows(scores / d_k),
+        "argmax": top / top.sum(axis=-1, keepdims=True),
+    }
 
 
 def mistakes(problem: Problem) -> dict[str, Slip]:
-    """The named slips ("no_scaling", "divide_by_dk", "argmax") and where each one leads."""
-    scores = problem.solution.scores
-    d_k = problem.query.shape[1]
-    top = np.isclose(scores, scores.max(axis=1, keepdims=True), rtol=0, atol=1e-12)
-    slip_weights = {
-        "no_scaling": _softmax_rows(scores),
-        "divide_by_dk": _softmax_rows(scores / d_k),
-        "argmax": top / top.sum(axis=1, keepdims=True),
-    }
-    right = _rows(problem.solution.output, ROUNDING["output"])
-    out: dict[str, Slip] = {}
-    for name, w in slip_weights.items():
-        shown_out = _rows(w @ problem.values, ROUNDING["output"])
-        out[name] = Slip(
-            name=name,
-            weights=_rows(w, ROUNDING["weights"]),
-            output=shown_out,
-            explanation=SLIP_EXPLANATIONS[name],
-            differs=shown_out != right,
-        )
-    return out
+    """The named slips ("no_scaling", "divide_by_dk", "argmax") and where each one leads.
+
+    Kept on the problem once worked out (``mistakes_many`` works out a deck's at once)."""
+    memo = problem.__dict__.get("_slips")
+    if memo is None:
+        right = _rows(problem.solution.output, ROUNDING["output"])
+        memo = {}
+        for name, w in _slip_weights(problem.solution.scores, problem.query.shape[1]).items():
+            shown_out = _rows(w @ problem.values, ROUNDING["output"])
+            memo[name] = Slip(name, _rows(w, ROUNDING["weights"]), shown_out, SLIP_EXPLANATIONS[name], shown_out != right)
+        object.__setattr__(problem, "_slips", memo)  # a memo, not a field: eq, repr and data ignore it
+    return dict(memo)
+
+
+def mistakes_many(problems: Sequence[Problem]) -> None:
+    """``mistakes`` for many problems at once, a shape at a time: the same arithmetic on
+    stacked arrays (element by element, and a product per problem), rounded by
+    ``display._round_many`` (which rounds as ``round_to`` does); each problem keeps its slips."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        if "_slips" not in p.__dict__:
+            groups.setdefault((p.query.shape, p.keys.shape, p.values.shape), []).append(p)
+    for group in groups.values():
+        values = np.stack([p.values for p in group])
+        scores = np.stack([p.solution.scores for p in group])
+        right = _round_many(np.stack([p.solution.output for p in group]), ROUNDING["output"]).tolist()
+        slips = {}
+        for name, w in _slip_weights(scores, group[0].query.shape[1]).items():
+            slips[name] = (_round_many(w, ROUNDING["weights"]).tolist(),
+                           _round_many(w @ values, ROUNDING["output"]).tolist())
+        for i, p in enumerate(group):
+            memo = {name: Slip(name, weights[i], output[i], SLIP_EXPLANATIONS[name], output[i] != right[i])
+                    for name, (weights, output) in slips.items()}
+            object.__setattr__(p, "_slips", memo)

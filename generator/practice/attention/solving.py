@@ -26,16 +26,40 @@ def solve(query: np.ndarray, keys: np.ndarray, values: np.ndarray) -> Solution:
     q = np.atleast_2d(np.asarray(query, dtype=np.float64))
     k = np.asarray(keys, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
-    d_k = q.shape[1]
-    scores = q @ k.T
+    *steps, weights, output = _steps(q, k, v)
+    most = [np.flatnonzero(row).tolist() for row in close_to_max(weights)]
+    return Solution(*steps, weights, output, most)
+
+
+def solve_many(query: np.ndarray, keys: np.ndarray, values: np.ndarray) -> list[Solution]:
+    """``solve`` for a stack of heads of one shape, (n, n_queries, d_k) and (n, n_keys, d_k):
+    the same arithmetic on the stacked arrays (element by element, and a product per head),
+    one Solution per head."""
+    steps = _steps(query, keys, values)
+    most = [[[j for j, top in enumerate(row) if top] for row in head] for head in close_to_max(steps[4]).tolist()]
+    return [Solution(*(a[i] for a in steps), most[i]) for i in range(len(query))]
+
+
+def _steps(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+    """scores, scaled, exp, exp_sum, weights, output; leading dimensions are heads."""
+    d_k = q.shape[-1]
+    scores = q @ np.swapaxes(k, -1, -2)
     scaled = scores / np.sqrt(d_k)
     # Shift only for the stable softmax; the displayed exponentials stay unshifted.
-    shifted = np.exp(scaled - scaled.max(axis=1, keepdims=True))
-    weights = shifted / shifted.sum(axis=1, keepdims=True)
+    shifted = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    weights = shifted / shifted.sum(axis=-1, keepdims=True)
     exp = np.exp(scaled)
     output = weights @ v
-    most = [np.flatnonzero(np.isclose(row, row.max(), rtol=0, atol=1e-12)).tolist() for row in weights]
-    return Solution(scores, scaled, exp, exp.sum(axis=1), weights, output, most)
+    return scores, scaled, exp, exp.sum(axis=-1), weights, output
+
+
+def close_to_max(x: np.ndarray) -> np.ndarray:
+    """Per row, the entries within 1e-12 of the row's largest: what
+    ``np.isclose(x, max, rtol=0, atol=1e-12)`` gives (equal infinities included), without
+    its overhead, which a deck pays twice per note."""
+    top = x.max(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        return (np.abs(x - top) <= 1e-12) | (x == top)
 
 
 @dataclass(frozen=True)

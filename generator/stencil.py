@@ -1,0 +1,149 @@
+"""Templates rendered once per layout, then filled in per item.
+
+A deck renders the same template for a thousand notes that differ only in their numbers.
+jinja2 spends most of such a render on per-value work (a lookup, an escape and a yield
+for every number), so here a template is rendered once per *layout* with numbered holes
+in place of the context's strings, and every item of that layout is then one join of the
+stencil's pieces and the item's (escaped) texts. The markup stays in the template file;
+this module only decides which parts of a context are layout and which are text:
+
+* text: every non-empty ``str`` (numbers as printed, labels, sentences);
+* layout: everything else (list lengths, dict keys, ints, bools, None, empty strings,
+  ``Markup``). Two contexts with the same layout render to the same markup around their
+  texts, so the template may branch on layout (``{% if hints %}``, ``| length``, a flag)
+  but must print each text as it is (autoescaped) and test it only for being empty.
+
+A stencil is checked when it is made: filled with the context it was made from, it must
+give exactly the plain render, or that layout is always rendered plainly. An item with a
+text the plain render's post-processing could change (anything unprintable, such as a
+line break or a field separator, or a space at a text's end, which the callers'
+squeezing removes) is rendered plainly too. ``plain()`` turns stencils off (the tests'
+reference).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from markupsafe import Markup, escape
+
+Render = Callable[[dict[str, Any]], tuple[str, ...]]
+
+_OPEN, _CLOSE = "\x02", "\x03"  # neither escaped by HTML autoescape nor white space nor a line break
+_HOLE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_LEAVES = (int, float, bool, type(None), Markup)
+_MAX = 512  # layouts kept per process; past that, renders are plain (correct, only slower)
+
+_stencils: dict[tuple[Any, ...], tuple["Part", ...] | None] = {}
+_enabled = True
+
+
+class _NotLayout(Exception):
+    """A context value that is neither text nor plain layout (an object the template may call)."""
+
+
+def _split(value: Any, layout: list[Any], texts: list[str]) -> None:
+    """Append ``value``'s layout to ``layout`` and its texts, in order, to ``texts``."""
+    kind = type(value)
+    if kind is dict:
+        layout.append(tuple(value))
+        items = value.values()
+    elif kind is list or kind is tuple:
+        layout.append((kind, len(value)))
+        items = value
+    elif type(value) is str:
+        items = (value,)
+    elif isinstance(value, _LEAVES):
+        layout.append((kind, value))
+        return
+    else:
+        raise _NotLayout(kind.__name__)
+    for item in items:
+        # Texts inline (most items are), anything else through a call.
+        if type(item) is str:
+            if item:
+                texts.append(item)
+            layout.append(bool(item))
+        else:
+            _split(item, layout, texts)
+
+
+def _holes(value: Any, count: Iterator[int]) -> Any:
+    """``value`` with every text replaced by its numbered hole, in ``_split``'s order."""
+    if type(value) is str:
+        return f"{_OPEN}{next(count)}{_CLOSE}" if value else value
+    if type(value) is dict:
+        return {k: _holes(v, count) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_holes(v, count) for v in value)
+    return value
+
+
+# A rendered part with holes, as its literal pieces and the text each hole takes:
+# pieces[0] + texts[holes[0]] + pieces[1] + ... (one join, no format string to parse).
+Part = tuple[list[str], list[int]]
+
+
+def _part(rendered: str) -> Part:
+    pieces = _HOLE.split(rendered)
+    return pieces[0::2], [int(i) for i in pieces[1::2]]
+
+
+def _fill(stencil: tuple[Part, ...], texts: list[str]) -> tuple[str, ...]:
+    out = []
+    for pieces, holes in stencil:
+        merged: list[str | None] = [None] * (len(pieces) + len(holes))
+        merged[0::2] = pieces
+        merged[1::2] = [texts[i] for i in holes]
+        out.append("".join(merged))
+    return tuple(out)
+
+
+def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]:
+    """``plain(context)``, through the stencil of ``name`` for the context's layout.
+
+    ``plain`` renders an autoescaping template and returns its parts (one or several
+    strings); ``name`` tells templates (and their post-processing) apart."""
+    if not _enabled:
+        return plain(context)
+    layout: list[Any] = [name]
+    texts: list[str] = []
+    try:
+        _split(context, layout, texts)
+    except _NotLayout:
+        return plain(context)
+    # Texts a stencil cannot carry as they are: anything unprintable (line breaks, which
+    # the callers' squeezing joins; the field separator; the holes' own marks; NUL, which
+    # joins the texts here), and a space at either end of a text (squeezing strips a
+    # line's ends; every other white space is unprintable).
+    joined = "\x00".join(texts)
+    if (not "".join(texts).isprintable() or "\x00 " in joined or " \x00" in joined
+            or joined[:1] == " " or joined[-1:] == " "):
+        return plain(context)
+    texts = str(escape(joined)).split("\x00")  # as autoescape escapes each text; NUL is left alone
+    key = tuple(layout)
+    stencil = _stencils.get(key, False)
+    if stencil is False:
+        stencil = _make(plain, context, texts)
+        if len(_stencils) < _MAX:
+            _stencils[key] = stencil
+    return plain(context) if stencil is None else _fill(stencil, texts)
+
+
+def _make(plain: Render, context: dict[str, Any], texts: list[str]) -> tuple[Part, ...] | None:
+    stencil = tuple(_part(rendered) for rendered in plain(_holes(context, iter(range(len(texts))))))
+    # The check that the template treats texts as this module assumes (see the docstring).
+    return stencil if _fill(stencil, texts) == plain(context) else None
+
+
+@contextmanager
+def plain() -> Iterator[None]:
+    """Every render inside is the template's own, one per item (the definition stencils must match)."""
+    global _enabled
+    was, _enabled = _enabled, False
+    try:
+        yield
+    finally:
+        _enabled = was

@@ -1,0 +1,63 @@
+"""Stencils (generator/stencil.py): a template rendered once per layout and filled in per
+item gives exactly the template's own render, or the render is the template's own."""
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from generator import stencil
+
+ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def plain_of(source: str):
+    template = ENV.from_string(source)
+    made = []
+
+    def plain(context):
+        made.append(context)
+        return tuple(" ".join(line.strip() for line in template.render(**context).split("\n") if line.strip())
+                     .split("|"))
+
+    return plain, made
+
+
+def test_items_of_one_layout_share_one_render_and_keep_their_own_texts():
+    plain, made = plain_of("<b>{{ a }}</b>{% for x in xs %}<i>{{ x }}</i>{% endfor %}|{% if note %}[{{ note }}]{% endif %}{n}")
+    first = stencil.render("t1", plain, {"a": "1.5", "xs": ["x", "{0}"], "note": "n"})
+    second = stencil.render("t1", plain, {"a": "-2", "xs": ["it's", "<y> & z"], "note": "m"})
+    assert first == ("<b>1.5</b><i>x</i><i>{0}</i>", "[n]{n}")
+    # Escaped as autoescape escapes, braces in texts and in the markup kept as they are.
+    assert second == ("<b>-2</b><i>it&#39;s</i><i>&lt;y&gt; &amp; z</i>", "[m]{n}")
+    # Made once (the holes, then the check against the first context), not rendered again.
+    assert len(made) == 2
+    # An empty text is layout: its own render.
+    assert stencil.render("t1", plain, {"a": "3", "xs": ["x", "y"], "note": ""}) == ("<b>3</b><i>x</i><i>y</i>", "{n}")
+    assert len(made) == 4
+
+
+def test_a_template_that_reads_a_text_is_rendered_plainly():
+    # Compares a text with a value: the stencil made from holes takes the other branch,
+    # the check at its making sees it, and every item of that layout is rendered plainly.
+    plain, made = plain_of('{% if a == "yes" %}Y{% else %}N{% endif %}{{ a | upper }}')
+    assert stencil.render("t2", plain, {"a": "yes"}) == ("YYES",)
+    assert stencil.render("t2", plain, {"a": "no"}) == ("NNO",)
+    assert stencil.render("t2", plain, {"a": "yes"}) == ("YYES",)
+
+
+@pytest.mark.parametrize("text", ["a\nb", "trailing ", " leading", "tab\t", "a\x1fb", "nul\x00"])
+def test_texts_the_post_processing_would_change_are_rendered_plainly(text):
+    plain, made = plain_of("<p>\n{{ a }}\n</p>")
+    expected = plain({"a": text})
+    # The layout's stencil is made from a plain text first, then meets this one.
+    assert stencil.render(f"t3{text!r}", plain, {"a": "ok"}) == ("<p> ok </p>",)
+    assert stencil.render(f"t3{text!r}", plain, {"a": text}) == expected
+
+
+def test_plain_turns_stencils_off():
+    plain, made = plain_of("{{ a }}")
+    stencil.render("t4", plain, {"a": "x"})
+    made.clear()
+    with stencil.plain():
+        assert stencil.render("t4", plain, {"a": "y"}) == ("y",)
+    assert len(made) == 1
