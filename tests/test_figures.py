@@ -303,3 +303,43 @@ def test_svg_keeps_text_as_text() -> None:
     svg = render.to_svg(rnn.rnn(T=2)).decode()
     assert "<text" in svg and "DejaVuSans-" not in svg  # no glyph outlines defined
     assert ">an input and an output at every step<" in svg
+
+
+@pytest.mark.parametrize("dpi", [100, 150])
+def test_png_holds_the_pixels_savefig_writes(dpi: int) -> None:
+    """to_png encodes Agg's pixels itself (RGB when every pixel is opaque, at zlib level 1):
+    decoded, they must be the pixels of matplotlib's own PNG writer, alpha 255 everywhere,
+    and the marks a figure records must be in the file."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    for name, params in [("attention_heatmap", {"kind": "caption_words", "seed": "5", "focus": "answer"}), ("rnn", {"T": "5", "view": "both"})]:
+        fig = registry.draw(name, params)
+        reference = io.BytesIO()
+        fig.savefig(reference, format="png", dpi=dpi)
+        ours = render.to_png(fig, dpi=dpi)
+        with Image.open(reference) as theirs, Image.open(io.BytesIO(ours)) as mine:
+            expected = np.asarray(theirs.convert("RGBA"))
+            assert (expected[:, :, 3] == 255).all(), "the figures are drawn on opaque paper"
+            assert mine.mode == "RGB" and mine.size == theirs.size
+            assert np.array_equal(np.asarray(mine), expected[:, :, :3]), name
+            assert mine.text.get("Marks") == getattr(fig, "_seqvision_marks", None)
+
+
+def test_png_keeps_alpha_where_a_figure_is_see_through() -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from generator.figures import style
+
+    fig, ax = style.canvas(200, 100)
+    fig.patch.set_alpha(0.25)  # the paper itself, so every pixel but the cell is see-through
+    style.cell(ax, 50, 25, 100, 50, facecolor="#0072B2")
+    with Image.open(io.BytesIO(render.to_png(fig))) as image:
+        assert image.mode == "RGBA"
+        alpha = np.asarray(image)[:, :, 3]
+    assert alpha[5, 5] == round(0.25 * 255) and alpha[50, 100] == 255
