@@ -44,12 +44,26 @@ def plain_text(root: ET.Element, gid: str) -> str:
 
 
 def math_source(svg: bytes, gid: str) -> str:
-    """Mathtext labels are written glyph by glyph after a comment holding their source."""
-    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
-    root = ET.fromstring(svg, parser=parser)
-    comments = [e.text.strip() for e in group(root, gid).iter() if e.tag is ET.Comment]
-    assert len(comments) == 1, f"expected one mathtext label in {gid}, found {comments}"
-    return comments[0]
+    """A symbol-with-subscript mathtext label read back from its glyphs, as ``$h_{0}$``.
+
+    Labels are written glyph by glyph (``<text>`` each, at its own place and size): the
+    full-size glyphs spell the symbol, the smaller ones its subscript, which must sit lower
+    (SVG's y grows downwards) and to the right. Mathtext's minus sign reads as '-'."""
+    glyphs = []
+    for e in group(ET.fromstring(svg), gid).iter(f"{SVG}text"):
+        size = float(re.search(r"font-size:\s*([\d.]+)px", e.get("style")).group(1))
+        x, y = (float(v) for v in re.fullmatch(r"translate\(([-\d.]+) ([-\d.]+)\)", e.get("transform")).groups())
+        glyphs.append((e.text.replace("\u2212", "-"), size, x, y))
+    assert glyphs, f"no glyphs in {gid}"
+    full = max(size for _, size, _, _ in glyphs)
+    symbol = [g for g in glyphs if g[1] == full]
+    sub = [g for g in glyphs if g[1] < full]
+    if sub:
+        assert min(g[1] for g in sub) <= 0.75 * full, "a subscript prints smaller"
+        assert min(g[3] for g in sub) > max(g[3] for g in symbol), "a subscript sits lower"
+        assert min(g[2] for g in sub) > max(g[2] for g in symbol), "and after its symbol"
+        return f"${''.join(g[0] for g in symbol)}_{{{''.join(g[0] for g in sub)}}}$"
+    return f"${''.join(g[0] for g in symbol)}$"
 
 
 # --- RNN ------------------------------------------------------------------------------
