@@ -32,6 +32,7 @@ from matplotlib.text import Text
 
 if TYPE_CHECKING:
     from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _found(font: FontProperties) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _parser():
+def _parser() -> MathTextParser:
     from matplotlib.mathtext import MathTextParser
 
     return MathTextParser("path")

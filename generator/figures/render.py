@@ -7,11 +7,15 @@ through ``rc_context`` so a render never leaves global state behind for another 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import matplotlib
 from matplotlib.figure import Figure
 
 from . import style
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _SVG_RC = {
     "svg.hashsalt": "seqvision-figures",
@@ -63,11 +67,9 @@ def marks(png: bytes) -> str | None:
 def to_png(fig: Figure, dpi: float = style.DPI, *, close: bool = True) -> bytes:
     """The figure as PNG bytes. At the default dpi one design pixel is one PNG pixel.
 
-    Encoded here rather than by savefig's PNG writer (the same Agg pixels): every figure
-    is drawn on an opaque paper, so its pixels go out as RGB, without an alpha channel that
-    is 255 everywhere, at zlib level 1. Both save CPU (about half of the encoding) and the
-    files come out smaller than savefig's RGBA at level 6; a figure with any
-    see-through pixel keeps its alpha channel.
+    Encoded here from the pixels savefig would write: figures are drawn on opaque paper, so
+    they go out as RGB rather than with an alpha channel that is 255 everywhere (a figure
+    with a see-through pixel keeps it).
     """
     import numpy as np
     from PIL import Image, PngImagePlugin
@@ -91,7 +93,7 @@ def to_png(fig: Figure, dpi: float = style.DPI, *, close: bool = True) -> bytes:
     return out.getvalue()
 
 
-def _agg_pixels(fig: Figure, dpi: float):
+def _agg_pixels(fig: Figure, dpi: float) -> np.ndarray:
     """The figure drawn by Agg at ``dpi``: an (height, width, 4) uint8 RGBA array, the
     pixels savefig would encode."""
     import numpy as np

@@ -154,7 +154,7 @@ def text(
         x, y, s, fontsize=font(px), ha=ha, va=va, color=colour, gid=gid, fontweight=weight, rotation=rotation,
         transform=ax.transData, clip_on=False,
     )
-    ax.add_artist(label)  # as ax.text adds its Text: in drawing order, clipped to nothing
+    ax.add_artist(label)  # where ax.text puts a Text: in drawing order, unclipped
     return label
 
 
