@@ -3,7 +3,7 @@
 A matplotlib ``Text`` lays its mathtext out again for every renderer: the SVG writer parses a
 label twice (at 100 pt to measure it, at its own size to place the glyphs) and Agg once more at
 the PNG's dpi. A parse is a few milliseconds of pyparsing; lesson 7's figures carry 57 labels,
-and their 171 parses were about a quarter of the figures stage's CPU.
+which took 228 parses (``benchmarks/figures_bench.py --split``), now 66.
 
 A ``MathLabel`` is a ``Text`` that asks once: ``typeset`` parses a label at its size with
 matplotlib's public ``MathTextParser`` (72 dpi, unhinted: the parse the SVG writer draws
