@@ -71,7 +71,6 @@ def to_png(fig: Figure, dpi: float = style.DPI, *, close: bool = True) -> bytes:
     they go out as RGB rather than with an alpha channel that is 255 everywhere (a figure
     with a see-through pixel keeps it).
     """
-    import numpy as np
     from PIL import Image, PngImagePlugin
 
     metadata = {}
@@ -83,8 +82,10 @@ def to_png(fig: Figure, dpi: float = style.DPI, *, close: bool = True) -> bytes:
     pixels = _agg_pixels(fig, dpi)
     if close:
         _close(fig)
-    opaque = bool((pixels[:, :, 3] == 255).all())
-    image = Image.fromarray(np.ascontiguousarray(pixels[:, :, :3]) if opaque else pixels)
+    image = Image.frombuffer("RGBA", (pixels.shape[1], pixels.shape[0]), pixels, "raw", "RGBA", 0, 1)
+    if image.getextrema()[3] == (255, 255):  # opaque everywhere
+        image = image.convert("RGB")
+    del pixels  # an opaque figure's RGBA buffer goes before the encoding (memory: not both at once)
     info = PngImagePlugin.PngInfo()
     for key, value in metadata.items():
         info.add_text(key, value)
@@ -99,7 +100,7 @@ def _agg_pixels(fig: Figure, dpi: float) -> np.ndarray:
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    design_dpi = fig.get_dpi()
+    design_dpi, own_canvas = fig.get_dpi(), fig.canvas
     if dpi != design_dpi:
         fig.set_dpi(dpi)
     try:
@@ -107,6 +108,9 @@ def _agg_pixels(fig: Figure, dpi: float) -> np.ndarray:
         canvas.draw()
         return np.asarray(canvas.buffer_rgba())
     finally:
+        # As savefig does: the figure keeps no Agg canvas, whose pixels would otherwise live
+        # as long as the figure (until a cycle collection, figures being cyclic).
+        fig.set_canvas(own_canvas)
         if dpi != design_dpi:
             fig.set_dpi(design_dpi)
 
