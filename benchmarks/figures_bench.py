@@ -3,6 +3,7 @@
     python benchmarks/figures_bench.py            # the lesson's figures and the gallery samples
     python benchmarks/figures_bench.py --repeat 3 # best of three for each phase
     python benchmarks/figures_bench.py --json
+    python benchmarks/figures_bench.py --split    # the lesson's figures: CPU per phase, parses
 
 "cold" starts from an empty cache folder: every figure is drawn and rendered to
 SVG and PNG. "warm" is a second build on the same folder with nothing changed
@@ -10,6 +11,11 @@ SVG and PNG. "warm" is a second build on the same folder with nothing changed
 parameters did not move); it must draw nothing, and the script fails if it does.
 Each phase runs in a fresh Python process so imports and font caches are paid
 the way a real `python build.py` pays them.
+
+``--split`` draws only the lesson's figures, in a fresh process, and prints the CPU seconds
+(process time, which a shared machine disturbs less than wall time) of importing matplotlib,
+drawing the figures, writing their SVGs and their PNGs, and how many times matplotlib's
+mathtext parsed a label (figures/mathlabels.py: once per label).
 """
 from __future__ import annotations
 
@@ -49,6 +55,39 @@ print(json.dumps({{"import": imported - started, "render": done - imported, "dra
 """
 
 
+_SPLIT = r"""
+import json, sys, time
+from urllib.parse import parse_qsl
+sys.path.insert(0, {root!r})
+from generator.figures.registry import prepare
+from generator.practice import attention as practice
+clock = time.process_time
+make = getattr(practice, "worked_example", None) or (lambda s: practice.draw(s, key=practice.WORKED_EXAMPLE_KEY))
+examples = {{"worked": make({seed})}}
+started = clock()
+from generator.figures import render
+from matplotlib.mathtext import MathTextParser
+cpu = {{"import matplotlib": clock() - started, "draw": 0.0, "svg": 0.0, "png": 0.0}}
+for name, query in {lesson!r}:
+    t = clock(); fig = prepare(name, dict(parse_qsl(query)), examples).draw(); cpu["draw"] += clock() - t
+    t = clock(); render.to_svg(fig, close=False); cpu["svg"] += clock() - t
+    t = clock(); render.to_png(fig); cpu["png"] += clock() - t
+print(json.dumps({{"cpu": cpu, "parses": MathTextParser._parse_cached.cache_info().misses}}))
+"""
+
+
+def split(lesson: list[tuple[str, str]], seed: int, repeat: int) -> int:
+    script = _SPLIT.format(root=str(ROOT), lesson=lesson, seed=seed)
+    runs = [json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
+            for _ in range(repeat)]
+    best = min(runs, key=lambda r: sum(r["cpu"].values()))
+    cpu = best["cpu"]
+    print(f"{len(lesson)} figures of {LESSON.name}, CPU s in a fresh process (the run with the least CPU of {repeat}):")
+    print("  " + ", ".join(f"{phase} {seconds:.2f}" for phase, seconds in cpu.items()) + f"; total {sum(cpu.values()):.2f}")
+    print(f"  mathtext parses: {best['parses']}")
+    return 0
+
+
 def lesson_requests(path: Path) -> list[tuple[str, str]]:
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     return [(m.group("name"), m.group("query") or "") for m in _FIGURE.finditer(text)]
@@ -65,8 +104,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per phase; the fastest is reported")
     parser.add_argument("--seed", type=int, default=11, help="seed of the worked example (the lesson's is 11)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--split", action="store_true", help="the lesson's figures only: CPU per phase, mathtext parses")
     args = parser.parse_args()
     lesson = lesson_requests(LESSON)
+    if args.split:
+        return split(lesson, args.seed, args.repeat)
 
     cold_runs, warm_runs = [], []
     for _ in range(args.repeat):

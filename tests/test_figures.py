@@ -44,12 +44,26 @@ def plain_text(root: ET.Element, gid: str) -> str:
 
 
 def math_source(svg: bytes, gid: str) -> str:
-    """Mathtext labels are written glyph by glyph after a comment holding their source."""
-    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
-    root = ET.fromstring(svg, parser=parser)
-    comments = [e.text.strip() for e in group(root, gid).iter() if e.tag is ET.Comment]
-    assert len(comments) == 1, f"expected one mathtext label in {gid}, found {comments}"
-    return comments[0]
+    """A symbol-with-subscript mathtext label read back from its glyphs, as ``$h_{0}$``.
+
+    Labels are written glyph by glyph (``<text>`` each, at its own place and size): the
+    full-size glyphs spell the symbol, the smaller ones its subscript, which must sit lower
+    (SVG's y grows downwards) and to the right. Mathtext's minus sign reads as '-'."""
+    glyphs = []
+    for e in group(ET.fromstring(svg), gid).iter(f"{SVG}text"):
+        size = float(re.search(r"font-size:\s*([\d.]+)px", e.get("style")).group(1))
+        x, y = (float(v) for v in re.fullmatch(r"translate\(([-\d.]+) ([-\d.]+)\)", e.get("transform")).groups())
+        glyphs.append((e.text.replace("\u2212", "-"), size, x, y))
+    assert glyphs, f"no glyphs in {gid}"
+    full = max(size for _, size, _, _ in glyphs)
+    symbol = [g for g in glyphs if g[1] == full]
+    sub = [g for g in glyphs if g[1] < full]
+    if sub:
+        assert min(g[1] for g in sub) <= 0.75 * full, "a subscript prints smaller"
+        assert min(g[3] for g in sub) > max(g[3] for g in symbol), "a subscript sits lower"
+        assert min(g[2] for g in sub) > max(g[2] for g in symbol), "and after its symbol"
+        return f"${''.join(g[0] for g in symbol)}_{{{''.join(g[0] for g in sub)}}}$"
+    return f"${''.join(g[0] for g in symbol)}$"
 
 
 # --- RNN ------------------------------------------------------------------------------
@@ -303,3 +317,43 @@ def test_svg_keeps_text_as_text() -> None:
     svg = render.to_svg(rnn.rnn(T=2)).decode()
     assert "<text" in svg and "DejaVuSans-" not in svg  # no glyph outlines defined
     assert ">an input and an output at every step<" in svg
+
+
+@pytest.mark.parametrize("dpi", [100, 150])
+def test_png_holds_the_pixels_savefig_writes(dpi: int) -> None:
+    """to_png encodes Agg's pixels itself (RGB when every pixel is opaque, at zlib level 1):
+    decoded, they must be the pixels of matplotlib's own PNG writer, alpha 255 everywhere,
+    and the marks a figure records must be in the file."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    for name, params in [("attention_heatmap", {"kind": "caption_words", "seed": "5", "focus": "answer"}), ("rnn", {"T": "5", "view": "both"})]:
+        fig = registry.draw(name, params)
+        reference = io.BytesIO()
+        fig.savefig(reference, format="png", dpi=dpi)
+        ours = render.to_png(fig, dpi=dpi)
+        with Image.open(reference) as theirs, Image.open(io.BytesIO(ours)) as mine:
+            expected = np.asarray(theirs.convert("RGBA"))
+            assert (expected[:, :, 3] == 255).all(), "the figures are drawn on opaque paper"
+            assert mine.mode == "RGB" and mine.size == theirs.size
+            assert np.array_equal(np.asarray(mine), expected[:, :, :3]), name
+            assert mine.text.get("Marks") == getattr(fig, "_seqvision_marks", None)
+
+
+def test_png_keeps_alpha_where_a_figure_is_see_through() -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from generator.figures import style
+
+    fig, ax = style.canvas(200, 100)
+    fig.patch.set_alpha(0.25)  # the paper itself, so every pixel but the cell is see-through
+    style.cell(ax, 50, 25, 100, 50, facecolor="#0072B2")
+    with Image.open(io.BytesIO(render.to_png(fig))) as image:
+        assert image.mode == "RGBA"
+        alpha = np.asarray(image)[:, :, 3]
+    assert alpha[5, 5] == round(0.25 * 255) and alpha[50, 100] == 255

@@ -143,9 +143,19 @@ def text(
     rotation: float = 0,
 ) -> Text:
     px = legible_px(s, px)
-    return ax.text(
-        x, y, s, fontsize=font(px), ha=ha, va=va, color=colour, gid=gid, fontweight=weight, rotation=rotation
+    if "$" not in s:
+        return ax.text(
+            x, y, s, fontsize=font(px), ha=ha, va=va, color=colour, gid=gid, fontweight=weight, rotation=rotation
+        )
+    # Mathtext: one parse for the SVG and the PNG alike (figures/mathlabels.py).
+    from .mathlabels import MathLabel
+
+    label = MathLabel(
+        x, y, s, fontsize=font(px), ha=ha, va=va, color=colour, gid=gid, fontweight=weight, rotation=rotation,
+        transform=ax.transData, clip_on=False,
     )
+    ax.add_artist(label)  # where ax.text puts a Text: in drawing order, unclipped
+    return label
 
 
 def box(
@@ -263,6 +273,8 @@ def text_width(s: str, px: float = TEXT_PX) -> float:
         return 0.0
     px = legible_px(s, px)
     prop = FontProperties(family=["sans-serif"], size=font(px))
+    # Not mathlabels.typeset: its box is rounded up to whole points, and canvas and column
+    # sizes keep matplotlib's own measure (a parse at 100 pt, scaled).
     ismath = "$" in s and s.count("$") % 2 == 0
     width, _, _ = text_to_path.get_text_width_height_descent(s, prop, ismath=ismath)
     return width / PT_PER_PX
