@@ -51,12 +51,12 @@ GOALS = {
 # Rows still above their goal on this branch: the figure measured here, so only a
 # regression beyond it fails. Delete a row's entry once its goal is met.
 RECORDED = {
-    "cold build / nbconvert --execute (CPU)": 2.0,
-    # Deck rows (one problem per note, screened draws, one field render per note): three runs
-    # on the shared machine gave warm 14.5x, 14.8x, 15.9x and cold 11.2x, 17.8x, 18.3x against
-    # genanki's 0.13-0.18 s (main before them: warm 20.4x-24.6x, cold 13.7x-27.0x).
-    "warm deck / genanki (in-process s)": 16.0,
-    "cold deck / genanki (in-process s)": 18.5,
+    # speed.py --runs 5 on the idle machine: 1.77x (4.25 s against nbconvert's 2.40 s).
+    "cold build / nbconvert --execute (CPU)": 1.8,
+    # Deck rows (one problem per note; batches and stencils): warm 4.8x, 5.3x, 5.1x and cold
+    # 5.3x, 5.3x, 5.0x in three runs against genanki's 0.12-0.15 s (before them: 11-13x).
+    "warm deck / genanki (in-process s)": 5.3,
+    "cold deck / genanki (in-process s)": 5.3,
 }
 
 
