@@ -35,14 +35,16 @@ CHAR_EM = 0.64
 BASELINE = 0.35  # from a line's middle down to its baseline, in em (no dominant-baseline: not inherited everywhere)
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    return environment("figures", autoescape=True, trim_blocks=True, lstrip_blocks=True)
+@cache  # looked up once per process: a deck renders the same two templates hundreds of times
+def _template(name: str) -> jinja2.Template:
+    # Package files that never change during a build: no stat of the file per render.
+    env = environment("figures", autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    return env.get_template(name)
 
 
 def _render(template: str, **context: Any) -> str:
     def plain(context: dict[str, Any]) -> tuple[str]:
-        svg = _environment().get_template(template).render(px=PX, min_px=PX, ink=style.INK, paper=style.PAPER, **context)
+        svg = _template(template).render(px=PX, min_px=PX, ink=style.INK, paper=style.PAPER, **context)
         return ("".join(line.strip() for line in svg.splitlines()),)
 
     # Figures of one layout differ only in their numbers and coordinates: one render per
