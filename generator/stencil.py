@@ -16,8 +16,8 @@ this module only decides which parts of a context are layout and which are text:
 A stencil is checked when it is made: filled with the context it was made from, it must
 give exactly the plain render, or that template is rendered plainly from then on (a
 template that reads a text fails the check in most of its layouts: trying each again
-would cost two renders a layout for nothing). An item with a
-text the plain render's post-processing could change (anything unprintable, such as a
+would cost two renders a layout for nothing). An item with a text the plain
+render's post-processing could change (anything unprintable, such as a
 line break or a field separator, or a space at a text's end, which the callers'
 squeezing removes) is rendered plainly too. ``plain()`` turns stencils off (the tests'
 reference).
@@ -38,7 +38,7 @@ _HOLE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _LEAVES = (int, float, bool, type(None), Markup)
 _MAX = 512  # layouts kept per process; past that, renders are plain (correct, only slower)
 
-_stencils: dict[tuple[Any, ...], tuple["Part", ...] | None] = {}
+_stencils: dict[tuple[Any, ...], tuple["Part", ...]] = {}
 # Templates whose check failed once: they read a text somewhere (the heatmap card figure
 # compares each cell's ink with the default), so each of their layouts would pay the
 # making and fail again; they are rendered plainly from then on.

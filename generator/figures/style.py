@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-# matplotlib only where a figure is drawn: the card SVGs (figures/cards.py) read the
-# colours here in the deck's stage, which then loads no matplotlib at all.
 import numpy as np
 
+# matplotlib only where a figure is drawn: the card SVGs (figures/cards.py) read the
+# colours here in the deck's stage, which then loads no matplotlib at all.
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
