@@ -14,8 +14,10 @@ this module only decides which parts of a context are layout and which are text:
   but must print each text as it is (autoescaped) and test it only for being empty.
 
 A stencil is checked when it is made: filled with the context it was made from, it must
-give exactly the plain render, or that layout is always rendered plainly. An item with a
-text the plain render's post-processing could change (anything unprintable, such as a
+give exactly the plain render, or that template is rendered plainly from then on (a
+template that reads a text fails the check in most of its layouts: trying each again
+would cost two renders a layout for nothing). An item with a text the plain
+render's post-processing could change (anything unprintable, such as a
 line break or a field separator, or a space at a text's end, which the callers'
 squeezing removes) is rendered plainly too. ``plain()`` turns stencils off (the tests'
 reference).
@@ -36,7 +38,11 @@ _HOLE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _LEAVES = (int, float, bool, type(None), Markup)
 _MAX = 512  # layouts kept per process; past that, renders are plain (correct, only slower)
 
-_stencils: dict[tuple[Any, ...], tuple["Part", ...] | None] = {}
+_stencils: dict[tuple[Any, ...], tuple["Part", ...]] = {}
+# Templates whose check failed once: they read a text somewhere (the heatmap card figure
+# compares each cell's ink with the default), so each of their layouts would pay the
+# making and fail again; they are rendered plainly from then on.
+_plain_names: set[str] = set()
 _enabled = True
 
 
@@ -106,7 +112,7 @@ def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]
 
     ``plain`` renders an autoescaping template and returns its parts (one or several
     strings); ``name`` tells templates (and their post-processing) apart."""
-    if not _enabled:
+    if not _enabled or name in _plain_names:
         return plain(context)
     layout: list[Any] = [name]
     texts: list[str] = []
@@ -127,7 +133,9 @@ def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]
     stencil = _stencils.get(key, False)
     if stencil is False:
         stencil = _make(plain, context, texts)
-        if len(_stencils) < _MAX:
+        if stencil is None:
+            _plain_names.add(name)
+        elif len(_stencils) < _MAX:
             _stencils[key] = stencil
     return plain(context) if stencil is None else _fill(stencil, texts)
 

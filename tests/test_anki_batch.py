@@ -149,3 +149,21 @@ def test_a_deck_build_leaves_the_garbage_collector_as_it_found_it(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_lessons_deck_is_the_deck_rendered_plainly():
+    """Every kind of the lesson's own practice notes (reasoning heatmaps, rnn, matching,
+    tracks, attention heads), filled into stencils where their templates allow, against
+    every template rendered for every note."""
+    from pathlib import Path
+
+    from generator.anki.settings import parse_settings
+
+    settings = parse_settings(Path(__file__).resolve().parent.parent / "cards" / f"{LESSON}.practice.toml")
+    got = practice_notes(LESSON, settings, 5)
+    with stencil.plain():
+        expected = practice_notes(LESSON, settings, 5)
+    assert len(got) == len(expected) > 10
+    assert {note.note_type for note in got} == {note.note_type for note in expected}
+    for note, plain in zip(got, expected):
+        assert note.fields == plain.fields and note.media == plain.media

@@ -43,6 +43,15 @@ def test_a_template_that_reads_a_text_is_rendered_plainly():
     assert stencil.render("t2", plain, {"a": "yes"}) == ("YYES",)
     assert stencil.render("t2", plain, {"a": "no"}) == ("NNO",)
     assert stencil.render("t2", plain, {"a": "yes"}) == ("YYES",)
+    # Made once (holes, check), then one plain render per item, in new layouts too: the
+    # template is not tried again.
+    assert len(made) == 2 + 3
+    assert stencil.render("t2", plain, {"a": "", "b": ["x"]}) == ("N",)
+    assert len(made) == 6
+    # Another template is not affected.
+    other, made_other = plain_of("<{{ a }}>")
+    assert [stencil.render("t2b", other, {"a": a}) for a in "xyz"] == [("<x>",), ("<y>",), ("<z>",)]
+    assert len(made_other) == 2
 
 
 @pytest.mark.parametrize("text", ["a\nb", "trailing ", " leading", "tab\t", "a\x1fb", "nul\x00"])

@@ -23,13 +23,18 @@ def _environment() -> jinja2.Environment:
                        auto_reload=False)
 
 
+@cache  # looked up once per process (a deck renders each fragment hundreds of times)
+def _template(name: str) -> jinja2.Template:
+    return _environment().get_template(name)
+
+
 # Ends each field in a template that writes several (``fields``): Anki's own field
 # separator, which no field can hold.
 SEP = "\x1f"
 
 
 def fragment(template: str, /, **context: Any) -> str:
-    return _squeeze(_environment().get_template(f"{template}.html.j2").render(**context))
+    return _squeeze(_template(f"{template}.html.j2").render(**context))
 
 
 def fields(template: str, names: tuple[str, ...], /, **context: Any) -> dict[str, str]:
@@ -38,7 +43,7 @@ def fields(template: str, names: tuple[str, ...], /, **context: Any) -> dict[str
     per note instead of one per field: a deck of a thousand notes pays jinja2's cost of
     a render (a new context, the template's setup) a thousand times, not six thousand."""
     def plain(context: dict[str, Any]) -> tuple[str, ...]:
-        parts = _environment().get_template(f"{template}.html.j2").render(sep=SEP, **context).split(SEP)
+        parts = _template(f"{template}.html.j2").render(sep=SEP, **context).split(SEP)
         if len(parts) != len(names):
             raise ValueError(f"{template} wrote {len(parts)} fields, expected {len(names)}: {', '.join(names)}")
         return tuple(_squeeze(part) for part in parts)

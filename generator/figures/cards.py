@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+import numpy as np
 
 from .. import stencil
 from ..templating import environment
@@ -34,14 +35,16 @@ CHAR_EM = 0.64
 BASELINE = 0.35  # from a line's middle down to its baseline, in em (no dominant-baseline: not inherited everywhere)
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    return environment("figures", autoescape=True, trim_blocks=True, lstrip_blocks=True)
+@cache  # looked up once per process: a deck renders the same two templates hundreds of times
+def _template(name: str) -> jinja2.Template:
+    # Package files that never change during a build: no stat of the file per render.
+    env = environment("figures", autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    return env.get_template(name)
 
 
 def _render(template: str, **context: Any) -> str:
     def plain(context: dict[str, Any]) -> tuple[str]:
-        svg = _environment().get_template(template).render(px=PX, min_px=PX, ink=style.INK, paper=style.PAPER, **context)
+        svg = _template(template).render(px=PX, min_px=PX, ink=style.INK, paper=style.PAPER, **context)
         return ("".join(line.strip() for line in svg.splitlines()),)
 
     # Figures of one layout differ only in their numbers and coordinates: one render per
@@ -67,6 +70,19 @@ def weight_colour(share: float) -> str:
     return style.mix(style.PAPER, strong, share * 2) if share <= 0.5 else style.mix(strong, dark, share * 2 - 1)
 
 
+def weight_colours(shares: np.ndarray) -> list[str]:
+    """``[weight_colour(s) for s in shares]``, mixed on arrays (a deck colours thousands of cells)."""
+    strong = style.strong("weights")
+    dark = style.mix(strong, "#000000", 0.55)
+    shares = np.clip(np.asarray(shares, dtype=np.float64), 0.0, 1.0)
+    low = shares <= 0.5
+    out = np.empty(len(shares), dtype=object)
+    out[low] = style.mix_many(style.PAPER, strong, shares[low] * 2)
+    out[~low] = style.mix_many(strong, dark, shares[~low] * 2 - 1)
+    return out.tolist()
+
+
+@cache  # a few hundred colours at most: the scale's steps
 def ink_on(colour: str) -> str:
     """Black or white text, whichever contrasts more (WCAG luminance), as the heatmaps do."""
     def channel(c: int) -> float:
@@ -92,10 +108,11 @@ def heatmap(weights: Any, row_labels: tuple[str, ...], col_labels: tuple[str, ..
     rotate = max(_width(t) for t in col_labels) > cell_w - 6
     band = (max(_width(t) for t in col_labels) + 10) if rotate else PX + 12
     x0, y0 = label_w + 4, band + 2
+    fills = weight_colours(np.array(weights, dtype=np.float64).ravel() / peak)
     cells = []
     for r in range(rows):
         for c in range(cols):
-            fill = weight_colour(float(weights[r][c]) / peak)
+            fill = fills[r * cols + c]
             x, y = x0 + c * cell_w, y0 + r * cell_h
             cells.append({"x": _n(x), "y": _n(y), "cx": _n(x + cell_w / 2), "ty": _n(y + cell_h / 2 + BASELINE * PX),
                           "fill": fill, "ink": ink_on(fill), "text": cell_text[r][c]})

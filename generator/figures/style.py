@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 # matplotlib only where a figure is drawn: the card SVGs (figures/cards.py) read the
 # colours here in the deck's stage, which then loads no matplotlib at all.
 if TYPE_CHECKING:
@@ -79,6 +81,15 @@ def mix(colour: str, other: str, amount: float) -> str:
     b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
     mixed = [round(x + (y - x) * amount) for x, y in zip(a, b)]
     return "#" + "".join(f"{v:02X}" for v in mixed)
+
+
+def mix_many(colour: str, other: str, amounts: np.ndarray) -> list[str]:
+    """``[mix(colour, other, a) for a in amounts]``, the arithmetic on an array: the same
+    float operations element by element, and ``rint`` rounds halves to even as ``round`` does."""
+    a = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+    b = np.array([int(other[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+    mixed = np.rint(a + (b - a) * np.asarray(amounts, dtype=np.float64)[:, None]).astype(np.int64)
+    return ["#%02X%02X%02X" % (r, g, b) for r, g, b in mixed.tolist()]
 
 
 def fill(role: str) -> str:

@@ -19,6 +19,7 @@ Python's ``hash()`` is never used: it is salted per process for strings.
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Sequence, TypeVar
 
 import numpy as np
@@ -84,15 +85,19 @@ def integers(bits: np.random.PCG64, low: int, high: int, shape: int | tuple[int,
     """
     if high < low:
         raise ParameterError(f"integer range must have low <= high, got [{low}, {high}]")
-    count = int(np.prod(shape))
+    count = int(shape) if isinstance(shape, (int, np.integer)) else math.prod(shape)
     raw = bits.random_raw(count) if count else np.zeros(0, dtype=np.uint64)
     width = np.uint64(high - low + 1)
     return (raw % width).astype(np.int64).reshape(shape) + low
 
 
 def below(bits: np.random.PCG64, n: int) -> int:
-    """One integer in [0, n)."""
-    return int(integers(bits, 0, n - 1, 1)[0])
+    """One integer in [0, n): ``integers(bits, 0, n - 1, 1)[0]``, the same word taken."""
+    if n < 1:
+        return int(integers(bits, 0, n - 1, 1)[0])  # its error
+    # One raw word as a Python int: drawing stays in step with ``integers``, without
+    # the arrays (a reasoning draw takes thousands of these).
+    return bits.random_raw() % int(n)
 
 
 def shuffled(bits: np.random.PCG64, items: Sequence[T]) -> list[T]:
