@@ -1,9 +1,9 @@
 """Run one build stage in a forked child process, so the memory it takes leaves with it.
 
 Issue 13 (peak memory): matplotlib (drawing the figures), nbconvert with its kernel
-client (the offline HTML) and typst (the printouts) each add 40 to 65 MiB to a
-process, and a Python process never gives imported modules back. Run in one process,
-a build held all three at once. Each of those stages runs here instead: the build's
+client (the offline HTML) and genanki each add to a process, and a Python process never
+gives imported modules back. Run in one process, a build held all of them at once
+(typst, for the printouts, now runs in a fresh interpreter: printing/typeset.py). Each of those stages runs here instead: the build's
 process forks, the child does the stage and sends its result back through a pipe
 (pickled), then exits. The stages run one after another, never side by side, and the
 parent stays small (it imports none of those libraries), so the machine's real peak

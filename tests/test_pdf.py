@@ -361,14 +361,13 @@ def test_same_seed_gives_byte_identical_pdfs(a4, tmp_path):
 
 
 def test_a_no_change_rebuild_does_not_typeset(a4, monkeypatch):
-    import typst
-
     from generator.build import build
+    from generator.printing import typeset
 
     def refuse(*args, **kwargs):
         raise AssertionError("typeset again although nothing changed")
 
-    monkeypatch.setattr(typst, "compile", refuse)
+    monkeypatch.setattr(typeset, "_compile", refuse)
     out = a4.parent
     before = {p.name: p.read_bytes() for p in a4.iterdir()}
     options = Options(out=out, seed=SEED, mtime=1790000000, skip=frozenset({"html", "cards"}),
@@ -392,3 +391,20 @@ def test_printout_options_are_in_help():
     help_text = run_build("--help").stdout
     for option in ("--paper", "--worksheets", "--handout-notes", "--no-pdf"):
         assert option in help_text
+
+
+def test_typst_runs_in_a_process_of_its_own():
+    """typeset._compile hands the sources to typst_worker.py in a fresh interpreter: a good
+    source comes back as a PDF, a refused one as typst's first line of complaint, and this
+    process never imports typst."""
+    import sys
+
+    from generator.printing import typeset
+
+    had_typst = "typst" in sys.modules
+    pdf = typeset._compile({"main.typ": b"Hello"}, 1790000000)
+    assert pdf.startswith(b"%PDF-")
+    with pytest.raises(typeset.TypesetError) as refused:
+        typeset._compile({"main.typ": b"#nosuchfunction()"}, 1790000000)
+    assert "nosuchfunction" in str(refused.value) and "\n" not in str(refused.value)
+    assert ("typst" in sys.modules) == had_typst

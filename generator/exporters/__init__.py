@@ -103,7 +103,7 @@ EXPORTERS: tuple[Exporter, ...] = (
     Exporter("html", "skip the offline reveal.js HTML", "html", apart=("nbconvert", "nbclient")),
     Exporter("figures", "the figure files and their gallery", "figures", skippable=False),
     Exporter("cards", "skip the Anki deck", "cards", apart=("genanki",)),
-    Exporter("pdf", "skip the printouts (handout, worksheets, answer keys)", "pdf", apart=("typst",), flags=(
+    Exporter("pdf", "skip the printouts (handout, worksheets, answer keys)", "pdf", flags=(
         Flag("--paper", "paper", "a4", "paper size of the printouts (default: a4)", choices=("a4", "letter")),
         Flag("--worksheets", "worksheets", 0, "print N versions of the practice worksheet and their answer keys "
              "(default: 0, none)", type=whole_number(0, MAX_WORKSHEETS), metavar="N"),

@@ -8,10 +8,16 @@ ignored): the same input gives the same bytes on every machine.
 from __future__ import annotations
 
 import hashlib
+import pickle
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import write_atomic
+
+WORKER = Path(__file__).with_name("typst_worker.py")
+REFUSED = 3  # typst_worker's exit status for a source typst refuses
 
 MAIN = "main.typ"
 
@@ -44,13 +50,22 @@ class PrintCache:
         path = self.directory / f"{print_key(main, files, timestamp)}.pdf"
         if path.is_file():
             return path.read_bytes()
-        import typst
-
         sources: dict[str, bytes] = {MAIN: main.encode("utf-8"), **files}
-        try:
-            data = typst.compile(sources, ignore_system_fonts=True, timestamp=timestamp)
-        except typst.TypstError as exc:
-            raise TypesetError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        data = _compile(sources, timestamp)
         self.typeset_count += 1
         write_atomic(path, data)
         return data
+
+
+def _compile(sources: dict[str, bytes], timestamp: int) -> bytes:
+    """The PDF, typeset by typst in a fresh interpreter (typst_worker.py): typst's memory
+    leaves with it, and the build's process never starts typst's thread pool."""
+    done = subprocess.run([sys.executable, "-I", str(WORKER)], input=pickle.dumps((sources, timestamp)),
+                          capture_output=True, check=False)
+    if done.returncode == REFUSED:
+        complaint = done.stderr.decode("utf-8", "replace")
+        raise TypesetError(complaint.splitlines()[0] if complaint.strip() else "typst refused the source")
+    if done.returncode != 0:
+        last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"typst's process failed (exit status {done.returncode}): {last}")
+    return done.stdout

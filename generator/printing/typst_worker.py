@@ -1,0 +1,29 @@
+"""typst in a process of its own: pickled ``(sources, timestamp)`` on stdin, the PDF on stdout.
+
+Run by :mod:`.typeset` as a script, so it imports typst and nothing of this package. typst's
+library takes about 40 MiB; in a fresh interpreter that is the whole process (about 55 MiB),
+where in the build's process or a fork of it it came on top of everything the build holds
+(issue 13's peak-memory row). A source typst refuses: exit status 3, typst's complaint on
+stderr.
+"""
+import pickle
+import sys
+
+import typst
+
+REFUSED = 3
+
+
+def main() -> int:
+    sources, timestamp = pickle.load(sys.stdin.buffer)
+    try:
+        data = typst.compile(sources, ignore_system_fonts=True, timestamp=timestamp)
+    except typst.TypstError as exc:
+        sys.stderr.write(str(exc) or type(exc).__name__)
+        return REFUSED
+    sys.stdout.buffer.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
