@@ -114,22 +114,67 @@ def render(name: str, plain: Render, context: dict[str, Any]) -> tuple[str, ...]
         _split(context, layout, texts)
     except _NotLayout:
         return plain(context)
-    # Texts a stencil cannot carry as they are: anything unprintable (line breaks, which
-    # the callers' squeezing joins; the field separator; the holes' own marks; NUL, which
-    # joins the texts here), and a space at either end of a text (squeezing strips a
-    # line's ends; every other white space is unprintable).
-    joined = "\x00".join(texts)
-    if (not "".join(texts).isprintable() or "\x00 " in joined or " \x00" in joined
-            or joined[:1] == " " or joined[-1:] == " "):
+    escaped = _escaped(texts)
+    if escaped is None:
         return plain(context)
-    texts = str(escape(joined)).split("\x00")  # as autoescape escapes each text; NUL is left alone
     key = tuple(layout)
     stencil = _stencils.get(key, False)
     if stencil is False:
-        stencil = _make(plain, context, texts)
+        stencil = _make(plain, context, escaped)
         if len(_stencils) < _MAX:
             _stencils[key] = stencil
-    return plain(context) if stencil is None else _fill(stencil, texts)
+    return plain(context) if stencil is None else _fill(stencil, escaped)
+
+
+def _escaped(texts: list[str]) -> list[str] | None:
+    """``texts`` escaped as autoescape escapes each, or None when one cannot be carried
+    as it is: anything unprintable (line breaks, which the callers' squeezing joins; the
+    field separator; the holes' own marks; NUL, which joins the texts here), or a space
+    at either end of a text (squeezing strips a line's ends; every other white space is
+    unprintable)."""
+    joined = "\x00".join(texts)
+    if (not "".join(texts).isprintable() or "\x00 " in joined or " \x00" in joined
+            or joined[:1] == " " or joined[-1:] == " "):
+        return None
+    return str(escape(joined)).split("\x00")  # NUL is left alone by escape
+
+
+# Each caller-given layout's stencil and its count of texts (None: rendered through ``render``).
+_given: dict[tuple[Any, ...], tuple[tuple[Part, ...], int] | None] = {}
+
+
+def fill(name: str, plain: Render, layout: Any, texts: list[str],
+         context: Callable[[], dict[str, Any]]) -> tuple[str, ...]:
+    """``render(name, plain, context())`` for a caller that already has the context's
+    texts (``render``'s order) and a key ``layout`` for the rest of the context: the
+    context is built for the first item of a layout only (and for an item whose texts
+    cannot be filled in as they are), not for each of a batch's thousand.
+
+    The caller vouches that contexts with equal ``layout`` have the same layout in this
+    module's sense (lists' lengths, flags, which strings are empty). The first item of
+    each layout is checked: its ``texts`` must be those ``render`` finds in its context,
+    or that layout is always rendered through ``render``; a later item must bring as
+    many texts, none of them empty."""
+    if not _enabled:
+        return plain(context())
+    key = (name, layout)
+    given = _given.get(key, False)
+    if given is False:
+        made = context()
+        out = render(name, plain, made)  # makes (and checks) the stencil of its layout
+        shape: list[Any] = [name]
+        found: list[str] | None = []
+        try:
+            _split(made, shape, found)
+        except _NotLayout:
+            found = None
+        stencil = _stencils.get(tuple(shape)) if found == texts else None
+        if len(_given) < _MAX:
+            _given[key] = None if stencil is None else (stencil, len(texts))
+        return out
+    # An empty text is layout to ``render`` (no hole), so it cannot fill a hole here.
+    escaped = None if given is None or len(texts) != given[1] or "" in texts else _escaped(texts)
+    return render(name, plain, context()) if escaped is None else _fill(given[0], escaped)
 
 
 def _make(plain: Render, context: dict[str, Any], texts: list[str]) -> tuple[Part, ...] | None:

@@ -149,3 +149,26 @@ def test_a_deck_build_leaves_the_garbage_collector_as_it_found_it(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_batched_notes_are_filled_in_from_their_texts(monkeypatch):
+    """The notes above are right however they are made; here, most are made without a
+    template context: their fields and head figures from the texts the builders list
+    (``stencil.fill``), a context built only for the first note of each layout."""
+    from collections import Counter
+
+    monkeypatch.setattr(stencil, "_given", {})
+    monkeypatch.setattr(stencil, "_stencils", {})
+    contexts = Counter()
+    render = stencil.render
+
+    def counted(name, plain, context):
+        contexts[name] += 1
+        return render(name, plain, context)
+
+    monkeypatch.setattr(stencil, "render", counted)
+    cfg = KindSettings(200, {"difficulty": "standard", "d_k": 2, "n_keys": 3, "n_queries": 1}, pool=1)
+    assert len(practice_notes(LESSON, PracticeSettings(kinds={"attention": cfg}), 901)) == 200
+    layouts = Counter(name for name, _ in stencil._given)
+    assert contexts == layouts
+    assert layouts["anki/fields/attention_note"] <= 3 and 0 < layouts["figures/card_head.svg.j2"] <= 20

@@ -61,3 +61,40 @@ def test_plain_turns_stencils_off():
     with stencil.plain():
         assert stencil.render("t4", plain, {"a": "y"}) == ("y",)
     assert len(made) == 1
+
+
+def test_fill_from_the_callers_texts_is_render_of_the_context():
+    source = "<b>{{ a }}</b>{% for x in xs %}<i>{{ x }}</i>{% endfor %}|{% if note %}[{{ note }}]{% endif %}"
+    plain, made = plain_of(source)
+    built = []
+
+    def item(a, xs, note):
+        context = {"a": a, "xs": xs, "note": note}
+
+        def make():
+            built.append(context)
+            return context
+
+        return ("n", len(xs), bool(note)), [a, *xs, *([note] if note else [])], make
+
+    items = [item("1", ["x", "<y>"], "n"), item("-2", ["it's", "z"], "m"), item("3", ["p"], ""), item("4", ["q"], "")]
+    for layout, texts, make in items:
+        context = make()
+        built.remove(context)
+        assert stencil.fill("f1", plain, layout, texts, make) == plain(context)
+    # A context built for the first item of each layout only.
+    assert [c["a"] for c in built] == ["1", "3"]
+
+
+def test_fill_checks_the_first_items_texts_and_later_counts():
+    plain, made = plain_of("<b>{{ a }}</b>{% if b %}<i>{{ b }}</i>{% endif %}")
+    # Texts in another order than the context's: found at the first item, never filled in.
+    assert stencil.fill("f2", plain, "L", ["B", "A"], lambda: {"a": "A", "b": "B"}) == ("<b>A</b><i>B</i>",)
+    assert stencil.fill("f2", plain, "L", ["D", "C"], lambda: {"a": "C", "b": "D"}) == ("<b>C</b><i>D</i>",)
+    # A later item of a layout with a text too few, or an empty one, is rendered from its context.
+    assert stencil.fill("f3", plain, "L", ["A", "B"], lambda: {"a": "A", "b": "B"}) == ("<b>A</b><i>B</i>",)
+    assert stencil.fill("f3", plain, "L", ["C"], lambda: {"a": "C", "b": ""}) == ("<b>C</b>",)
+    assert stencil.fill("f3", plain, "L", ["C", ""], lambda: {"a": "C", "b": ""}) == ("<b>C</b>",)
+    assert stencil.fill("f3", plain, "L", ["E", "F"], lambda: {"a": "E", "b": "F"}) == ("<b>E</b><i>F</i>",)
+    with stencil.plain():
+        assert stencil.fill("f3", plain, "L", ["wrong"], lambda: {"a": "G", "b": "H"}) == ("<b>G</b><i>H</i>",)
