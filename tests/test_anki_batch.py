@@ -92,6 +92,19 @@ def test_rounding_in_bulk_is_pythons_round():
         assert [repr(g) for g in got] == [repr(e) for e in expected], places
 
 
+def test_numbers_printed_in_bulk_are_those_printed_alone():
+    from generator.practice.rounding import fixed, fixed_many
+
+    rng = np.random.default_rng(6)
+    for places in (0, 2, 3, 4):
+        tiny = 10.0 ** -places
+        # Negatives that print as zero, halves either side, zeros of both signs, large and odd values.
+        x = np.concatenate([-rng.uniform(0, tiny / 2, 500), (np.arange(-300, 300) + 0.5) * tiny,
+                            rng.normal(0, 50, 1000), [0.0, -0.0, np.inf, -np.inf, np.nan, 1e300, -1e-300]]).tolist()
+        assert fixed_many(x, places) == [fixed(value, places) for value in x], places
+        assert fixed_many([1.5, 2.0], places) == [fixed(1.5, places), fixed(2.0, places)]  # no negative zero to fix
+
+
 def test_displays_rounded_together_are_those_rounded_alone():
     from generator.practice.attention import Problem, rounded_many
     from generator.practice.attention.display import _rounded
