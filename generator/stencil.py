@@ -22,6 +22,7 @@ reference).
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -181,6 +182,73 @@ def _make(plain: Render, context: dict[str, Any], texts: list[str]) -> tuple[Par
     stencil = tuple(_part(rendered) for rendered in plain(_holes(context, iter(range(len(texts))))))
     # The check that the template treats texts as this module assumes (see the docstring).
     return stencil if _fill(stencil, texts) == plain(context) else None
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+_MARK = re.compile(r'"@(\d+)@"')
+# Each caller-given JSON layout's skeleton (a %-format) and count of leaves (None: written by json.dumps).
+_skeletons: dict[Any, tuple[str, int] | None] = {}
+
+
+def _leaves(value: Any, out: list[Any]) -> list[Any]:
+    """The scalars of ``value`` in the order ``json.dumps(value, sort_keys=True)`` writes them."""
+    if type(value) is dict:
+        for key in sorted(value):
+            _leaves(value[key], out)
+    elif type(value) is list or type(value) is tuple:
+        for item in value:
+            _leaves(item, out)
+    else:
+        out.append(value)
+    return out
+
+
+def _marked(value: Any, count: Iterator[int]) -> Any:
+    """``value`` with each scalar replaced by a numbered mark, in ``_leaves``'s order."""
+    if type(value) is dict:
+        return {key: _marked(value[key], count) for key in sorted(value)}
+    if type(value) is list or type(value) is tuple:
+        return [_marked(item, count) for item in value]
+    return f"@{next(count)}@"
+
+
+def json_fill(layout: Any, leaves: list[Any], data: Callable[[], dict[str, Any]]) -> str:
+    """``json.dumps(data(), sort_keys=True, separators=(",", ":"))`` for a caller that has
+    the data's scalars at hand (``leaves``: numbers, and strings as JSON escapes them
+    between their quotes, in the order the dump writes them) and a key ``layout`` for
+    its shape (dict keys, list lengths): the data is built for the first item of a
+    layout only, and each later item is one ``%`` of the layout's skeleton.
+
+    Checked as ``fill`` is: the first item's leaves, written into the skeleton, must give
+    ``json.dumps``'s text (the leaves in their places and of their types). A later item must bring as many leaves,
+    and one whose text holds "nan" or "inf" (a number JSON writes otherwise, or merely a
+    string that says so) is written by ``json.dumps``."""
+    if _enabled:
+        skeleton = _skeletons.get(layout, False)
+        if skeleton is False:
+            made = data()
+            out = json.dumps(made, sort_keys=True, separators=(",", ":"))
+            found = _leaves(made, [])
+            pieces = _MARK.split(json.dumps(_marked(made, iter(range(len(found)))), sort_keys=True, separators=(",", ":")))
+            skeleton = "".join(piece.replace("%", "%%") if i % 2 == 0 else '"%s"' if type(found[int(piece)]) is str else "%r"
+                               for i, piece in enumerate(pieces))
+            # The leaves in their places, of their types (%r writes 1.0 and True otherwise).
+            if len(found) != len(leaves) or _written(skeleton, leaves) != out:
+                skeleton = None
+            if len(_skeletons) < _MAX:
+                _skeletons[layout] = (skeleton, len(leaves)) if skeleton is not None else None
+            return out
+        if skeleton is not None and skeleton[1] == len(leaves):
+            filled = _written(skeleton[0], leaves)
+            if filled is not None:
+                return filled
+    return json.dumps(data(), sort_keys=True, separators=(",", ":"))
+
+
+def _written(skeleton: str, leaves: list[Any]) -> str | None:
+    out = skeleton % tuple(leaves)
+    return None if "nan" in out or "inf" in out else out
 
 
 @contextmanager

@@ -172,6 +172,7 @@ def test_batched_notes_are_filled_in_from_their_texts(monkeypatch):
 
     monkeypatch.setattr(stencil, "_given", {})
     monkeypatch.setattr(stencil, "_stencils", {})
+    monkeypatch.setattr(stencil, "_skeletons", {})
     contexts = Counter()
     render = stencil.render
 
@@ -185,3 +186,14 @@ def test_batched_notes_are_filled_in_from_their_texts(monkeypatch):
     layouts = Counter(name for name, _ in stencil._given)
     assert contexts == layouts
     assert layouts["anki/fields/attention_note"] <= 3 and 0 < layouts["figures/card_head.svg.j2"] <= 20
+    # The Data fields: one skeleton per shape, filled in (None: every note dumped by json).
+    assert len(stencil._skeletons) == 1 and None not in stencil._skeletons.values()
+
+
+def test_data_fields_filled_in_escape_the_lesson_as_json_and_html_do():
+    figures = CardSvgs()
+    problems = [draw(3, "attention", v) for v in range(3)]
+    for lesson in ("07-sequence-tools", 'L "quoted" é & <b> 100%', "nan-inf"):
+        with stencil.plain():
+            expected = [practice.attention_note(lesson, 3, v, p, figures)[0]["Data"] for v, p in enumerate(problems)]
+        assert [practice.attention_note(lesson, 3, v, p, figures)[0]["Data"] for v, p in enumerate(problems)] == expected

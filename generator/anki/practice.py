@@ -18,6 +18,7 @@ import re
 from functools import cache
 from typing import Any
 
+from .. import stencil
 from ..practice import attention, rnn
 from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource
@@ -148,8 +149,47 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -
     texts += (name, alt)
     layout = (first.n_queries, n_keys, d_k, tuple(hint["name"] for hint in hints), min_width)
     written = filled("attention_note", ("Task", "Inputs", "Steps", "Answer", "Hints", "Figure"), layout, texts, context)
-    data = {"lesson": lesson, **attention.to_data(problem)}
-    return {"Key": note_key(lesson, ATTENTION_KEY, problem.variant), **written, "Data": data_field(data)}, {name: figure_svg.source}
+    return ({"Key": note_key(lesson, ATTENTION_KEY, problem.variant), **written, "Data": _attention_data(lesson, problem)},
+            {name: figure_svg.source})
+
+
+def _attention_data(lesson: str, problem: attention.Problem) -> str:
+    """``data_field({"lesson": lesson, **attention.to_data(problem)})``, from the problem's
+    numbers in the order that JSON writes them (sorted keys), into a skeleton written
+    once per shape (``stencil.json_fill``, checked there against ``to_data`` itself)."""
+    d = attention.rounded(problem)
+    sol = problem.solution
+    text = d.text
+    single = len(d.query) == 1
+
+    def rows(value: list) -> list:
+        return [x for row in value for x in row]
+
+    def exact(a: Any) -> list:
+        return a.ravel().tolist()
+
+    leaves = [
+        d.d_k, _json_escaped(problem.difficulty),
+        *exact(sol.exp), *exact(sol.exp_sum), *exact(sol.output), *exact(sol.scaled), *exact(sol.scores),
+        *exact(sol.weights),
+        *rows(d.exp), *d.exp_sum, _json_escaped(problem.key), *rows(d.keys), _json_escaped(lesson),
+        *rows(d.most_attended),
+        len(d.keys), len(d.query), *rows(d.output), *rows(d.query),
+        *(attention.ROUNDING[name] for name in sorted(attention.ROUNDING)),
+        *rows(d.scaled), *rows(d.scores), problem.seed,
+        *rows(text["exp"]), *text["exp_sum"], *rows(text["keys"]), *rows(text["output"]), *rows(text["query"]),
+        *rows(text["scaled"]), *rows(text["scores"]), *rows(text["values"]), *rows(text["weights"]),
+        *rows(d.values), problem.variant, *rows(d.weights),
+    ]
+    shape = ("attention", single, len(d.query), len(d.keys), d.d_k, tuple(len(m) for m in d.most_attended))
+    data = stencil.json_fill(shape, leaves, lambda: {"lesson": lesson, **attention.to_data(problem)})
+    return html.escape(data, quote=False)  # as data_field
+
+
+@cache
+def _json_escaped(text: str) -> str:
+    """``text`` as JSON writes it between its quotes (the printed numbers need nothing)."""
+    return json.dumps(text)[1:-1]
 
 
 _ROUNDING_RULE = (
