@@ -249,9 +249,15 @@ def _hints(problem: attention.Problem) -> list[dict[str, str]]:
         answer = "; ".join(
             f"weights {', '.join(w)} and output {_vector_text(o)}" for w, o in zip(slip.text["weights"], slip.text["output"])
         )
-        explanation = _math(slip.explanation)
-        out.append({"name": name, "answer": answer, "explanation": explanation[:1].lower() + explanation[1:]})
+        out.append({"name": name, "answer": answer, "explanation": _slip_explanation(slip.explanation)})
     return out
+
+
+@cache  # three explanations, on every note
+def _slip_explanation(text: str) -> str:
+    """A slip's explanation as the hint's sentence goes on: in MathJax, lower-cased first letter."""
+    explanation = _math(text)
+    return explanation[:1].lower() + explanation[1:]
 
 
 def draw_attention(seed: int, variant: int, cfg: Any, entry: int = 0) -> attention.Problem:
