@@ -92,6 +92,19 @@ def test_rounding_in_bulk_is_pythons_round():
         assert [repr(g) for g in got] == [repr(e) for e in expected], places
 
 
+def test_numbers_printed_in_bulk_are_those_printed_alone():
+    from generator.practice.rounding import fixed, fixed_many
+
+    rng = np.random.default_rng(6)
+    for places in (0, 2, 3, 4):
+        tiny = 10.0 ** -places
+        # Negatives that print as zero, halves either side, zeros of both signs, large and odd values.
+        x = np.concatenate([-rng.uniform(0, tiny / 2, 500), (np.arange(-300, 300) + 0.5) * tiny,
+                            rng.normal(0, 50, 1000), [0.0, -0.0, np.inf, -np.inf, np.nan, 1e300, -1e-300]]).tolist()
+        assert fixed_many(x, places) == [fixed(value, places) for value in x], places
+        assert fixed_many([1.5, 2.0], places) == [fixed(1.5, places), fixed(2.0, places)]  # no negative zero to fix
+
+
 def test_displays_rounded_together_are_those_rounded_alone():
     from generator.practice.attention import Problem, rounded_many
     from generator.practice.attention.display import _rounded
@@ -167,3 +180,38 @@ def test_the_lessons_deck_is_the_deck_rendered_plainly():
     assert {note.note_type for note in got} == {note.note_type for note in expected}
     for note, plain in zip(got, expected):
         assert note.fields == plain.fields and note.media == plain.media
+
+
+def test_batched_notes_are_filled_in_from_their_texts(monkeypatch):
+    """The notes above are right however they are made; here, most are made without a
+    template context: their fields and head figures from the texts the builders list
+    (``stencil.fill``), a context built only for the first note of each layout."""
+    from collections import Counter
+
+    monkeypatch.setattr(stencil, "_given", {})
+    monkeypatch.setattr(stencil, "_stencils", {})
+    monkeypatch.setattr(stencil, "_skeletons", {})
+    contexts = Counter()
+    render = stencil.render
+
+    def counted(name, plain, context):
+        contexts[name] += 1
+        return render(name, plain, context)
+
+    monkeypatch.setattr(stencil, "render", counted)
+    cfg = KindSettings(200, {"difficulty": "standard", "d_k": 2, "n_keys": 3, "n_queries": 1}, pool=1)
+    assert len(practice_notes(LESSON, PracticeSettings(kinds={"attention": cfg}), 901)) == 200
+    layouts = Counter(name for name, _ in stencil._given)
+    assert contexts == layouts
+    assert layouts["anki/fields/attention_note"] <= 3 and 0 < layouts["figures/card_head.svg.j2"] <= 20
+    # The Data fields: one skeleton per shape, filled in (None: every note dumped by json).
+    assert len(stencil._skeletons) == 1 and None not in stencil._skeletons.values()
+
+
+def test_data_fields_filled_in_escape_the_lesson_as_json_and_html_do():
+    figures = CardSvgs()
+    problems = [draw(3, "attention", v) for v in range(3)]
+    for lesson in ("07-sequence-tools", 'L "quoted" é & <b> 100%', "nan-inf"):
+        with stencil.plain():
+            expected = [practice.attention_note(lesson, 3, v, p, figures)[0]["Data"] for v, p in enumerate(problems)]
+        assert [practice.attention_note(lesson, 3, v, p, figures)[0]["Data"] for v, p in enumerate(problems)] == expected

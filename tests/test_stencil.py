@@ -70,3 +70,85 @@ def test_plain_turns_stencils_off():
     with stencil.plain():
         assert stencil.render("t4", plain, {"a": "y"}) == ("y",)
     assert len(made) == 1
+
+
+def test_fill_from_the_callers_texts_is_render_of_the_context():
+    source = "<b>{{ a }}</b>{% for x in xs %}<i>{{ x }}</i>{% endfor %}|{% if note %}[{{ note }}]{% endif %}"
+    plain, made = plain_of(source)
+    built = []
+
+    def item(a, xs, note):
+        context = {"a": a, "xs": xs, "note": note}
+
+        def make():
+            built.append(context)
+            return context
+
+        return ("n", len(xs), bool(note)), [a, *xs, *([note] if note else [])], make
+
+    items = [item("1", ["x", "<y>"], "n"), item("-2", ["it's", "z"], "m"), item("3", ["p"], ""), item("4", ["q"], "")]
+    for layout, texts, make in items:
+        context = make()
+        built.remove(context)
+        assert stencil.fill("f1", plain, layout, texts, make) == plain(context)
+    # A context built for the first item of each layout only.
+    assert [c["a"] for c in built] == ["1", "3"]
+
+
+def test_fill_checks_the_first_items_texts_and_later_counts():
+    plain, made = plain_of("<b>{{ a }}</b>{% if b %}<i>{{ b }}</i>{% endif %}")
+    # Texts in another order than the context's: found at the first item, never filled in.
+    assert stencil.fill("f2", plain, "L", ["B", "A"], lambda: {"a": "A", "b": "B"}) == ("<b>A</b><i>B</i>",)
+    assert stencil.fill("f2", plain, "L", ["D", "C"], lambda: {"a": "C", "b": "D"}) == ("<b>C</b><i>D</i>",)
+    # A later item of a layout with a text too few, or an empty one, is rendered from its context.
+    assert stencil.fill("f3", plain, "L", ["A", "B"], lambda: {"a": "A", "b": "B"}) == ("<b>A</b><i>B</i>",)
+    assert stencil.fill("f3", plain, "L", ["C"], lambda: {"a": "C", "b": ""}) == ("<b>C</b>",)
+    assert stencil.fill("f3", plain, "L", ["C", ""], lambda: {"a": "C", "b": ""}) == ("<b>C</b>",)
+    assert stencil.fill("f3", plain, "L", ["E", "F"], lambda: {"a": "E", "b": "F"}) == ("<b>E</b><i>F</i>",)
+    with stencil.plain():
+        assert stencil.fill("f3", plain, "L", ["wrong"], lambda: {"a": "G", "b": "H"}) == ("<b>G</b><i>H</i>",)
+
+
+def dumped(data):
+    import json
+
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def test_json_fill_writes_what_json_dumps_writes():
+    built = []
+
+    def data(x, s, n):
+        built.append(x)
+        return {"b": [x, -x], "a": {"z": s, "y": n}, "c%s": "100%"}
+
+    # Leaves in the dump's order (sorted keys): a.y, a.z, b..., c%s; strings as JSON escapes them.
+    for x, s, escaped, n in [(0.1, "1.50", "1.50", 3), (-0.0, "x", "x", -7), (1e300, "%d %s", "%d %s", 0),
+                             (2.5e-9, "q", "q", 12345678901234567890), (1.0, 'say "hi" é', 'say \\"hi\\" \\u00e9', 1)]:
+        assert stencil.json_fill("j1", [n, escaped, x, -x, "100%"], lambda: data(x, s, n)) == dumped(data(x, s, n))
+    assert len(built) == 5 + 1  # each item's expected text, and the first item's data: the rest filled in
+    # Numbers JSON writes its own way (NaN, Infinity) go through json.dumps, as does a string saying "inf".
+    for x, s in [(float("nan"), "a"), (float("inf"), "b"), (1.0, "info")]:
+        assert stencil.json_fill("j1", [3, s, x, -x, "100%"], lambda: data(x, s, 3)) == dumped(data(x, s, 3))
+
+
+def test_json_fill_checks_the_first_items_leaves_and_later_counts():
+    built = []
+
+    def data(a, b):
+        def make():
+            built.append(a)
+            return {"a": a, "b": b}
+
+        return make
+
+    # Leaves out of order (or of another type) at a layout's first item: never filled in.
+    assert stencil.json_fill("j2", [2, 1], data(1, 2)) == '{"a":1,"b":2}'
+    assert stencil.json_fill("j2", [4, 3], data(3, 4)) == '{"a":3,"b":4}'
+    assert stencil.json_fill("j3", [1.0, 2], data(1, 2)) == '{"a":1,"b":2}'
+    assert stencil.json_fill("j3", [3, 4], data(3, 4)) == '{"a":3,"b":4}'
+    built.clear()
+    assert stencil.json_fill("j4", [1, 2], data(1, 2)) == '{"a":1,"b":2}'
+    assert stencil.json_fill("j4", [5, 6], data(5, 6)) == '{"a":5,"b":6}'
+    assert built == [1]  # the data built for the first item only
+    assert stencil.json_fill("j4", [7], data(7, [8, 9])) == '{"a":7,"b":[8,9]}'  # a leaf short: dumped

@@ -18,12 +18,13 @@ import re
 from functools import cache
 from typing import Any
 
+from .. import stencil
 from ..practice import attention, rnn
 from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource
 from .figures import CardSvgs, Svg, phone_min_width
 from .markup import to_html
-from .render import fields, fragment
+from .render import filled, fragment
 
 # Exercise keys: part of every practice note's GUID (never rename) and of the
 # seed stream the numbers are drawn from.
@@ -79,16 +80,12 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -
     """Every field of one attention practice note, and its media."""
     views = worked_steps(problem)
     first = views[0]
-    single = first.n_queries == 1
     n_keys = len(first.keys)
     d_k = first.d_k
-
-    q_label = (lambda j: _label("q")) if single else (lambda j: _label("q", j + 1))
-    query_rows = [{"label": q_label(v.index), "cells": v.query} for v in views]
-    key_rows = [{"label": _label("k", i + 1), "cells": row} for i, row in enumerate(first.keys)]
-    value_rows = [{"label": _label("v", i + 1), "cells": row} for i, row in enumerate(first.values)]
-
-    key_header = [_label("k", i + 1) for i in range(n_keys)]
+    q_label = _query_labels(first.n_queries)
+    k_labels, v_labels, titles = _head_labels(n_keys, d_k, first.sqrt_d_k)
+    key_header = k_labels
+    headers = {"exp": (*key_header, "sum"), "output": tuple(str(c + 1) for c in range(d_k))}
 
     def products(v: QuerySteps) -> list[str]:
         # The arithmetic of each score, so a learner can find which product went wrong.
@@ -97,51 +94,130 @@ def attention_fields(lesson: str, problem: attention.Problem, figure_svg: Svg) -
             " + ".join(f"({a})({b})" for a, b in zip(v.query, v.keys[i])) + f" = {scores[i]}" for i in range(n_keys)
         ]
 
-    # Each step's card heading, by step name; the steps, their order and numbers
-    # (the list's 1 to 5) come from the worked-steps view, as on the slides.
+    note = "; ".join(p for v in views for p in products(v))
+    hints = _hints(problem)
+    name = media_name(lesson, ATTENTION_KEY, problem.variant, figure_svg)
+    alt = figure_svg.alt or "The attention head of this problem"
+    min_width = phone_min_width(figure_svg)
+
+    def context() -> dict[str, Any]:
+        # The template's context. Each step's card heading by step name; the steps, their
+        # order and numbers (the list's 1 to 5) come from the worked-steps view, as on the slides.
+        steps = []
+        for n, step in enumerate(first.steps):
+            rows = []
+            for v in views:
+                shown = v.steps[n]
+                cells = [*shown.cells, shown.total] if shown.total is not None else list(shown.cells)
+                rows.append({"label": q_label[v.index], "cells": cells})
+            steps.append({"name": step.name, "title": titles[step.name], "note": note if step.name == "scores" else "",
+                          "header": list(headers.get(step.name, key_header)), "rows": rows})
+        answer_rows = [
+            {"label": q_label[v.index], "weights": v.step("weights").cells, "output": v.step("output").cells,
+             "winner": " and ".join(k_labels[i] for i in v.most_attended)}
+            for v in views
+        ]
+        return dict(n_queries=first.n_queries, n_keys=n_keys, d_k=d_k, rounding=attention.ROUNDING,
+                    query_rows=[{"label": q_label[v.index], "cells": v.query} for v in views],
+                    key_rows=[{"label": k_labels[i], "cells": row} for i, row in enumerate(first.keys)],
+                    value_rows=[{"label": v_labels[i], "cells": row} for i, row in enumerate(first.values)],
+                    steps=steps, rounding_rule=_ROUNDING_RULE, answer_rows=answer_rows, hints=hints,
+                    name=name, alt=alt, min_width=min_width)
+
+    # The same texts in the order ``stencil`` reads them from the context above (checked
+    # there for the first note of each layout): no context is built for the others.
+    texts: list[str] = []
+    for v in views:
+        texts += (q_label[v.index], *v.query)
+    for labels, rows in ((k_labels, first.keys), (v_labels, first.values)):
+        for label, row in zip(labels, rows):
+            texts += (label, *row)
+    for n, step in enumerate(first.steps):
+        texts += (step.name, titles[step.name], note) if step.name == "scores" else (step.name, titles[step.name])
+        texts += headers.get(step.name, key_header)
+        for v in views:
+            shown = v.steps[n]
+            texts += (q_label[v.index], *shown.cells)
+            if shown.total is not None:
+                texts.append(shown.total)
+    texts.append(_ROUNDING_RULE)
+    for v in views:
+        texts += (q_label[v.index], *v.step("weights").cells, *v.step("output").cells,
+                  " and ".join(k_labels[i] for i in v.most_attended))
+    for hint in hints:
+        texts += (hint["name"], hint["answer"], hint["explanation"])
+    texts += (name, alt)
+    layout = (first.n_queries, n_keys, d_k, tuple(hint["name"] for hint in hints), min_width)
+    written = filled("attention_note", ("Task", "Inputs", "Steps", "Answer", "Hints", "Figure"), layout, texts, context)
+    return ({"Key": note_key(lesson, ATTENTION_KEY, problem.variant), **written, "Data": _attention_data(lesson, problem)},
+            {name: figure_svg.source})
+
+
+def _attention_data(lesson: str, problem: attention.Problem) -> str:
+    """``data_field({"lesson": lesson, **attention.to_data(problem)})``, from the problem's
+    numbers in the order that JSON writes them (sorted keys), into a skeleton written
+    once per shape (``stencil.json_fill``, checked there against ``to_data`` itself)."""
+    d = attention.rounded(problem)
+    sol = problem.solution
+    text = d.text
+    single = len(d.query) == 1
+
+    def rows(value: list) -> list:
+        return [x for row in value for x in row]
+
+    def exact(a: Any) -> list:
+        return a.ravel().tolist()
+
+    leaves = [
+        d.d_k, _json_escaped(problem.difficulty),
+        *exact(sol.exp), *exact(sol.exp_sum), *exact(sol.output), *exact(sol.scaled), *exact(sol.scores),
+        *exact(sol.weights),
+        *rows(d.exp), *d.exp_sum, _json_escaped(problem.key), *rows(d.keys), _json_escaped(lesson),
+        *rows(d.most_attended),
+        len(d.keys), len(d.query), *rows(d.output), *rows(d.query),
+        *(attention.ROUNDING[name] for name in sorted(attention.ROUNDING)),
+        *rows(d.scaled), *rows(d.scores), problem.seed,
+        *rows(text["exp"]), *text["exp_sum"], *rows(text["keys"]), *rows(text["output"]), *rows(text["query"]),
+        *rows(text["scaled"]), *rows(text["scores"]), *rows(text["values"]), *rows(text["weights"]),
+        *rows(d.values), problem.variant, *rows(d.weights),
+    ]
+    shape = ("attention", single, len(d.query), len(d.keys), d.d_k, tuple(len(m) for m in d.most_attended))
+    data = stencil.json_fill(shape, leaves, lambda: {"lesson": lesson, **attention.to_data(problem)})
+    return html.escape(data, quote=False)  # as data_field
+
+
+@cache
+def _json_escaped(text: str) -> str:
+    """``text`` as JSON writes it between its quotes (the printed numbers need nothing)."""
+    return json.dumps(text)[1:-1]
+
+
+_ROUNDING_RULE = (
+    "Rounding: every number shown is the exact value rounded to "
+    + ", ".join(f"{STEP_WORDS[name]} {n}" for name, n in attention.ROUNDING.items())
+    + " decimals. Working from the rounded numbers of the step before lands within half a unit"
+    " of the last digit shown."
+)
+
+
+@cache
+def _query_labels(n_queries: int) -> tuple[str, ...]:
+    return (_label("q"),) if n_queries == 1 else tuple(_label("q", j + 1) for j in range(n_queries))
+
+
+@cache
+def _head_labels(n_keys: int, d_k: int, sqrt_d_k: str) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
+    """The key and value labels (the keys' also head the steps' tables) and each step's card heading, by step name."""
+    keys = tuple(_label("k", i + 1) for i in range(n_keys))
+    values = tuple(_label("v", i + 1) for i in range(n_keys))
     titles = {
         "scores": r"Scores \(s_i = q \cdot k_i\):",
-        "scaled": rf"Scale: divide by \(\sqrt{{{d_k}}} \approx {first.sqrt_d_k}\):",
+        "scaled": rf"Scale: divide by \(\sqrt{{{d_k}}} \approx {sqrt_d_k}\):",
         "exp": r"Exponentials \(e^{s_i / \sqrt{d_k} }\) and their sum:",
         "weights": r"Softmax: each exponential over the sum gives the weights \(w_i\):",
         "output": r"Output \(\sum_i w_i v_i\):",
     }
-    headers = {"exp": [*key_header, "sum"], "output": [str(c + 1) for c in range(d_k)]}
-    steps = []
-    for n, step in enumerate(first.steps):
-        rows = []
-        for v in views:
-            shown = v.steps[n]
-            cells = [*shown.cells, shown.total] if shown.total is not None else list(shown.cells)
-            rows.append({"label": q_label(v.index), "cells": cells})
-        note = "; ".join(p for v in views for p in products(v)) if step.name == "scores" else ""
-        steps.append({"name": step.name, "title": titles[step.name], "note": note,
-                      "header": headers.get(step.name, key_header), "rows": rows})
-    rule = (
-        "Rounding: every number shown is the exact value rounded to "
-        + ", ".join(f"{STEP_WORDS[name]} {n}" for name, n in attention.ROUNDING.items())
-        + " decimals. Working from the rounded numbers of the step before lands within half a unit"
-        " of the last digit shown."
-    )
-
-    answer_rows = [
-        {
-            "label": q_label(v.index),
-            "weights": v.step("weights").cells,
-            "output": v.step("output").cells,
-            "winner": " and ".join(_label("k", i + 1) for i in v.most_attended),
-        }
-        for v in views
-    ]
-    name = media_name(lesson, ATTENTION_KEY, problem.variant, figure_svg)
-    written = fields("attention_note", ("Task", "Inputs", "Steps", "Answer", "Hints", "Figure"),
-                     n_queries=first.n_queries, n_keys=n_keys, d_k=d_k, rounding=attention.ROUNDING,
-                     query_rows=query_rows, key_rows=key_rows, value_rows=value_rows,
-                     steps=steps, rounding_rule=rule, answer_rows=answer_rows, hints=_hints(problem),
-                     name=name, alt=figure_svg.alt or "The attention head of this problem",
-                     min_width=phone_min_width(figure_svg))
-    data = {"lesson": lesson, **attention.to_data(problem)}
-    return {"Key": note_key(lesson, ATTENTION_KEY, problem.variant), **written, "Data": data_field(data)}, {name: figure_svg.source}
+    return keys, values, titles
 
 
 @cache  # the same few explanations on every note
@@ -173,9 +249,15 @@ def _hints(problem: attention.Problem) -> list[dict[str, str]]:
         answer = "; ".join(
             f"weights {', '.join(w)} and output {_vector_text(o)}" for w, o in zip(slip.text["weights"], slip.text["output"])
         )
-        explanation = _math(slip.explanation)
-        out.append({"name": name, "answer": answer, "explanation": explanation[:1].lower() + explanation[1:]})
+        out.append({"name": name, "answer": answer, "explanation": _slip_explanation(slip.explanation)})
     return out
+
+
+@cache  # three explanations, on every note
+def _slip_explanation(text: str) -> str:
+    """A slip's explanation as the hint's sentence goes on: in MathJax, lower-cased first letter."""
+    explanation = _math(text)
+    return explanation[:1].lower() + explanation[1:]
 
 
 def draw_attention(seed: int, variant: int, cfg: Any, entry: int = 0) -> attention.Problem:

@@ -7,6 +7,7 @@ Fragments produce *field contents*. The card templates (``*.front.html``,
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -42,15 +43,27 @@ def fields(template: str, names: tuple[str, ...], /, **context: Any) -> dict[str
     template writes them, each ending at ``{{ sep }}`` (the last at the end). One render
     per note instead of one per field: a deck of a thousand notes pays jinja2's cost of
     a render (a new context, the template's setup) a thousand times, not six thousand."""
+    # A deck's notes of one layout differ only in their numbers: the template is
+    # rendered once per layout and each note filled in (``stencil``).
+    return dict(zip(names, stencil.render(f"anki/fields/{template}", _plain(template, names), context)))
+
+
+def filled(template: str, names: tuple[str, ...], layout: Any, texts: list[str],
+           context: Callable[[], dict[str, Any]]) -> dict[str, str]:
+    """``fields(template, names, **context())`` from the context's texts, for a caller that
+    has them at hand (``stencil.fill``): the context is built once per ``layout``."""
+    return dict(zip(names, stencil.fill(f"anki/fields/{template}", _plain(template, names), layout, texts, context)))
+
+
+@cache
+def _plain(template: str, names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[str, ...]]:
     def plain(context: dict[str, Any]) -> tuple[str, ...]:
         parts = _template(f"{template}.html.j2").render(sep=SEP, **context).split(SEP)
         if len(parts) != len(names):
             raise ValueError(f"{template} wrote {len(parts)} fields, expected {len(names)}: {', '.join(names)}")
         return tuple(_squeeze(part) for part in parts)
 
-    # A deck's notes of one layout differ only in their numbers: the template is
-    # rendered once per layout and each note filled in (``stencil``).
-    return dict(zip(names, stencil.render(f"anki/fields/{template}", plain, context)))
+    return plain
 
 
 def _squeeze(html: str) -> str:

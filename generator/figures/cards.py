@@ -15,7 +15,9 @@ and its smallest text (``data-min-text-px``) on its root element, for the tests.
 """
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
@@ -43,13 +45,23 @@ def _template(name: str) -> jinja2.Template:
 
 
 def _render(template: str, **context: Any) -> str:
+    # Figures of one layout differ only in their numbers and coordinates: one render per
+    # layout, each figure filled in (``stencil``).
+    return stencil.render(f"figures/{template}", _plain(template), context)[0]
+
+
+def _filled(template: str, layout: Any, texts: list[str], context: Callable[[], dict[str, Any]]) -> str:
+    """``_render(template, **context())`` from the context's texts (``stencil.fill``)."""
+    return stencil.fill(f"figures/{template}", _plain(template), layout, texts, context)[0]
+
+
+@cache
+def _plain(template: str) -> Callable[[dict[str, Any]], tuple[str]]:
     def plain(context: dict[str, Any]) -> tuple[str]:
         svg = _template(template).render(px=PX, min_px=PX, ink=style.INK, paper=style.PAPER, **context)
         return ("".join(line.strip() for line in svg.splitlines()),)
 
-    # Figures of one layout differ only in their numbers and coordinates: one render per
-    # layout, each figure filled in (``stencil``).
-    return stencil.render(f"figures/{template}", plain, context)[0]
+    return plain
 
 
 @cache  # a deck's figures print the same few hundred numbers over and over
@@ -131,32 +143,84 @@ def head(labels: tuple[str, ...], columns: tuple[tuple[str, tuple[str, ...]], ..
     """One query's head, a row per key: its printed steps (``columns``: a heading and one
     number per key), the weight as a bar and number, the output below. An answer figure
     (it prints every step and marks the most attended key): backs only."""
+    titles = tuple(title for title, _ in columns)
+    widths = tuple(max(_width(t) for t in (title, *cells)) + 12 for title, cells in columns)
+    frame = _head_frame(labels, titles, widths)
+    bars = [max(frame.bar_room * share, 1.0) for share in shares]
+    bar_text = [_n(bar) for bar in bars]
+    weight_x = [_n(frame.bar_x + bar + 6) for bar in bars]
+    output_text = ", ".join(output)
+
+    def context() -> dict[str, Any]:
+        rows = [{"y": y, "cy": cy, "label": label, "weight": weights[i], "best": i in best, "bar": bar_text[i],
+                 "bar_y": bar_y, "weight_x": weight_x[i],
+                 "cells": [{"x": x, "text": cells[i]} for x, (_, cells) in zip(frame.ends, columns)]}
+                for i, (label, y, cy, bar_y) in enumerate(zip(labels, frame.y, frame.cy, frame.bar_y))]
+        return dict(width=WIDTH, height=frame.height, headers=[dict(h) for h in frame.headers], header_y=frame.header_y,
+                    rows=rows, output_y=frame.output_y, label_x=frame.label_x, label_w=frame.label_w,
+                    label_cx=frame.label_cx, row_h=frame.row_h, bar_x=frame.bar_x_text, bar_h=frame.row_h - 8,
+                    bar=style.strong("weights"), key_fill=style.fill("key"), key_edge=style.edge("key"),
+                    muted=style.FAINT, output=output_text, marks="every step and the output", alt=alt)
+
+    # The same texts in the order ``stencil`` reads them from the context above: the
+    # frame's (the same for every head of its labels and column widths) around each row's.
+    texts = list(frame.head_texts)
+    for i, label in enumerate(labels):
+        texts += (frame.y[i], frame.cy[i], label, weights[i], bar_text[i], frame.bar_y[i], weight_x[i])
+        for x, (_, cells) in zip(frame.ends, columns):
+            texts += (x, cells[i])
+    texts += frame.middle_texts
+    texts += (output_text, "every step and the output", alt)
+    return _filled("card_head.svg.j2", (labels, titles, widths, tuple(i in best for i in range(len(labels)))), texts,
+                   context)
+
+
+@dataclass(frozen=True)
+class _HeadFrame:
+    """What a head figure's layout fixes for every head of the same labels and column widths."""
+
+    headers: tuple[tuple[tuple[str, str], ...], ...]
+    ends: tuple[str, ...]  # each column's right edge
+    y: tuple[str, ...]
+    cy: tuple[str, ...]
+    bar_y: tuple[str, ...]
+    height: str
+    header_y: str
+    output_y: str
+    label_x: float
+    label_w: str
+    label_cx: str
+    row_h: float
+    bar_x: float
+    bar_x_text: str
+    bar_room: float
+    head_texts: tuple[str, ...]  # the context's texts before its rows
+    middle_texts: tuple[str, ...]  # after its rows, up to the output
+
+
+@lru_cache(maxsize=256)  # a deck's heads come in a few dozen frames
+def _head_frame(labels: tuple[str, ...], titles: tuple[str, ...], widths: tuple[float, ...]) -> _HeadFrame:
     row_h, gap = 26.0, 6.0
     label_x, label_w = 2.0, max(_width(t) for t in labels) + 12
     x = label_x + label_w + 6
     headers, ends = [], []
-    for title, cells in columns:
-        w = max(_width(t) for t in (title, *cells)) + 12
+    for title, w in zip(titles, widths):
         x += w
-        ends.append(x)
-        headers.append({"x": _n(x), "anchor": "end", "text": title})
+        ends.append(_n(x))
+        headers.append((("x", _n(x)), ("anchor", "end"), ("text", title)))
     bar_x = x + 10
     bar_room = WIDTH - bar_x - _width("0.000") - 10
-    headers.append({"x": _n(bar_x), "anchor": "start", "text": "weight"})
+    headers.append((("x", _n(bar_x)), ("anchor", "start"), ("text", "weight")))
     header_y = PX + 2
-    rows = []
-    for i, label in enumerate(labels):
-        y = header_y + 8 + i * (row_h + gap)
-        bar = max(bar_room * shares[i], 1.0)
-        rows.append({"y": _n(y), "cy": _n(y + row_h / 2), "label": label, "weight": weights[i], "best": i in best,
-                     "bar": _n(bar), "bar_y": _n(y + 4), "weight_x": _n(bar_x + bar + 6),
-                     "cells": [{"x": _n(end), "text": cells[i]} for end, (_, cells) in zip(ends, columns)]})
+    ys = [header_y + 8 + i * (row_h + gap) for i in range(len(labels))]
     output_y = header_y + 8 + len(labels) * (row_h + gap) + PX
-    return _render("card_head.svg.j2", width=WIDTH, height=_n(output_y + PX), headers=headers, header_y=_n(header_y),
-                   rows=rows, output_y=_n(output_y), label_x=label_x, label_w=_n(label_w), label_cx=_n(label_x + label_w / 2), row_h=row_h,
-                   bar_x=_n(bar_x), bar_h=row_h - 8,
-                   bar=style.strong("weights"), key_fill=style.fill("key"), key_edge=style.edge("key"),
-                   muted=style.FAINT, output=", ".join(output), marks="every step and the output", alt=alt)
+    height = _n(output_y + PX)
+    texts = (height, *(value for header in headers for _, value in header), _n(header_y))
+    middle = (_n(output_y), _n(label_w), _n(label_x + label_w / 2), _n(bar_x),
+              style.strong("weights"), style.fill("key"), style.edge("key"), style.FAINT)
+    return _HeadFrame(tuple(headers), tuple(ends), tuple(_n(y) for y in ys), tuple(_n(y + row_h / 2) for y in ys),
+                      tuple(_n(y + 4) for y in ys), height, _n(header_y), _n(output_y), label_x, _n(label_w),
+                      _n(label_x + label_w / 2), row_h, bar_x, _n(bar_x), bar_room, texts, middle)
 
 
 def _n(x: float) -> str:

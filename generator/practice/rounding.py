@@ -18,3 +18,15 @@ def fixed(value: float, decimals: int) -> str:
     if text.startswith("-") and not text.strip("-0."):
         text = text[1:]
     return text
+
+
+def fixed_many(values: list[float], decimals: int) -> list[str]:
+    """``[fixed(v, decimals) for v in values]`` for floats, with one format spec for all
+    (a deck prints tens of thousands: a call per number is most of their cost)."""
+    spec = f".{decimals}f"
+    texts = [format(v, spec) for v in values]
+    # The only text a negative number rounds to that reads as zero (nan and inf keep theirs).
+    minus_zero = "-" + format(0.0, spec)
+    if minus_zero in texts:
+        texts = [t[1:] if t == minus_zero else t for t in texts]
+    return texts

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..rounding import fixed, round_to
+from ..rounding import fixed, fixed_many, round_to
 from .solving import Problem
 
 
@@ -36,6 +36,11 @@ def fmt(value: float, decimals: int | str) -> str:
     ``fmt(x, "weights")`` is what every slide, card and figure prints for a weight.
     """
     return fixed(value, ROUNDING[decimals] if isinstance(decimals, str) else decimals)
+
+
+def _input_texts(row: list[float], decimals: int | None) -> list[str]:
+    """``_input_text`` of each number of ``row``."""
+    return [_input_text(x, None) for x in row] if decimals is None else fixed_many(row, decimals)
 
 
 def _input_text(x: float, decimals: int | None) -> str:
@@ -209,11 +214,12 @@ def _rounded_group(group: list[Problem]) -> list[Display]:
             most_attended=[list(m) for m in sol.most_attended], d_k=int(p.query.shape[1]),
             input_decimals=decs[i], value_decimals=vdecs[i],
         )
-        text = {name: [[d.fmt(x, name) for x in row] for row in getattr(d, name)] for name in ("query", "keys", "values")}
+        text = {name: [_input_texts(row, places) for row in getattr(d, name)]
+                for name, places in (("query", d.input_decimals), ("keys", d.input_decimals),
+                                     ("values", d.value_decimals))}
         for name, places in ROUNDING.items():
             value = getattr(d, name)
-            text[name] = ([fixed(x, places) for x in value] if name == "exp_sum"
-                          else [[fixed(x, places) for x in row] for row in value])
+            text[name] = fixed_many(value, places) if name == "exp_sum" else [fixed_many(row, places) for row in value]
         d.__dict__["text"] = text  # the cached property, filled in
         out.append(d)
     return out

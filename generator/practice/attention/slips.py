@@ -10,7 +10,8 @@ from functools import cached_property
 import numpy as np
 
 from .solving import Problem, close_to_max
-from .display import ROUNDING, _round_many, _rows, fmt
+from ..rounding import fixed_many
+from .display import ROUNDING, _round_many, _rows
 
 
 # --- named mistakes ----------------------------------------------------------
@@ -34,8 +35,8 @@ class Slip:
 
     @cached_property
     def text(self) -> dict[str, list]:
-        return {"weights": [[fmt(x, "weights") for x in row] for row in self.weights],
-                "output": [[fmt(x, "output") for x in row] for row in self.output]}
+        return {"weights": [fixed_many(row, ROUNDING["weights"]) for row in self.weights],
+                "output": [fixed_many(row, ROUNDING["output"]) for row in self.output]}
 
 
 SLIP_EXPLANATIONS = {
