@@ -4,6 +4,8 @@
     python benchmarks/speed.py --only rebuild   # one group of rows: build, rebuild or deck
     python benchmarks/speed.py --notes 10000    # the deck rows at 10,000 notes (slow; optional)
     python benchmarks/speed.py --only deck --pool 0   # the deck rows without the pooled repeat
+    V/bin/python benchmarks/speed.py --only build     # the build rows as issue 13 defines them:
+                                                      # V a venv holding only `pip install .`
 
 The anchor and ours alternate (anchor, ours, anchor, ours, ...) so a busy machine
 slows both alike; each row prints both medians and their ratio. Build times are
