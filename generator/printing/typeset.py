@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import write_atomic
+from .typst_worker import REFUSED
 
 WORKER = Path(__file__).with_name("typst_worker.py")
-REFUSED = 3  # typst_worker's exit status for a source typst refuses
 
 MAIN = "main.typ"
 

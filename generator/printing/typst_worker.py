@@ -9,12 +9,12 @@ stderr.
 import pickle
 import sys
 
-import typst
-
-REFUSED = 3
+REFUSED = 3  # exit status for a source typst refuses
 
 
 def main() -> int:
+    import typst  # here: typeset.py imports this module for REFUSED alone
+
     sources, timestamp = pickle.load(sys.stdin.buffer)
     try:
         data = typst.compile(sources, ignore_system_fonts=True, timestamp=timestamp)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..rounding import fixed, fixed_many, round_to
-from .solving import Problem
+from .solving import Problem, by_shape
 
 
 # Decimals shown for each step (see "Display rounding" in the module docstring).
@@ -161,11 +161,7 @@ def rounded_many(problems: Sequence[Problem]) -> None:
     at a time; an entry within a millionth of a last digit of a rounding boundary (where the
     batch's ``x * 10**d`` could land on the other side), or too large, is rounded by
     ``round_to`` itself."""
-    groups: dict[tuple, list[Problem]] = {}
-    for p in problems:
-        if "_display" not in p.__dict__:
-            groups.setdefault((p.query.shape, p.keys.shape, p.values.shape), []).append(p)
-    for group in groups.values():
+    for group in by_shape(problems, "_display"):
         for p, display in zip(group, _rounded_group(group)):
             object.__setattr__(p, "_display", display)
 

@@ -9,7 +9,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .solving import Problem, close_to_max
+from .solving import Problem, by_shape, close_to_max
 from ..rounding import fixed_many
 from .display import ROUNDING, _round_many, _rows
 
@@ -80,11 +80,7 @@ def mistakes_many(problems: Sequence[Problem]) -> None:
     """``mistakes`` for many problems at once, a shape at a time: the same arithmetic on
     stacked arrays (element by element, and a product per problem), rounded by
     ``display._round_many`` (which rounds as ``round_to`` does); each problem keeps its slips."""
-    groups: dict[tuple, list[Problem]] = {}
-    for p in problems:
-        if "_slips" not in p.__dict__:
-            groups.setdefault((p.query.shape, p.keys.shape, p.values.shape), []).append(p)
-    for group in groups.values():
+    for group in by_shape(problems, "_slips"):
         values = np.stack([p.values for p in group])
         scores = np.stack([p.solution.scores for p in group])
         right = _round_many(np.stack([p.solution.output for p in group]), ROUNDING["output"]).tolist()

@@ -3,6 +3,7 @@
 Moved unchanged from the former ``practice/attention.py``; see the package docstring."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,3 +82,13 @@ class Problem:
         k = np.asarray(keys, dtype=np.float64)
         v = np.asarray(values, dtype=np.float64)
         return cls(q, k, v, solve(q, k, v))
+
+
+def by_shape(problems: Sequence[Problem], memo: str) -> list[list[Problem]]:
+    """The problems that lack ``memo`` yet, grouped by the shapes of their query, keys and
+    values: each group stacks into arrays (a deck's bulk paths work a group at a time)."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        if memo not in p.__dict__:
+            groups.setdefault((p.query.shape, p.keys.shape, p.values.shape), []).append(p)
+    return list(groups.values())
