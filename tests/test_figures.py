@@ -357,3 +357,29 @@ def test_png_keeps_alpha_where_a_figure_is_see_through() -> None:
         assert image.mode == "RGBA"
         alpha = np.asarray(image)[:, :, 3]
     assert alpha[5, 5] == round(0.25 * 255) and alpha[50, 100] == 255
+
+
+def test_smallest_text_is_the_one_findobj_finds() -> None:
+    """render.min_text_pt (a PNG's MinTextPx) skips the axes' hidden x and y axis, whose ticks
+    it would otherwise make: over every gallery sample and the lesson's figures it must give
+    what matplotlib's own findobj walk gives over every artist."""
+    from matplotlib.text import Text
+
+    from generator.figures import style
+
+    def everywhere(fig) -> float:
+        return min((t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()), default=0.0)
+
+    lesson = [("attention_heatmap", {"kind": "caption_words", "seed": "5", "focus": "answer"}), ("rnn", {"T": "5", "view": "both"})]
+    examples = {"worked": practice.worked_example(11)}
+    sizes = set()
+    for name, params in [*registry.SAMPLES, *lesson]:
+        fig = registry.draw(name, params, examples)
+        assert render.min_text_pt(fig) == everywhere(fig) > 0, (name, params)
+        sizes.add(render.min_text_pt(fig))
+    assert len(sizes) > 1  # the figures' smallest texts differ: a constant answer would not pass
+    fig, ax = style.canvas(200, 100)
+    ax.set_axis_on()  # an axis that is drawn: its tick labels count
+    ax.tick_params(labelsize=3)
+    render.to_svg(fig, close=False)  # a draw gives the tick labels their text
+    assert render.min_text_pt(fig) == everywhere(fig) == 3

@@ -49,10 +49,21 @@ def set_marks(fig: Figure, marks: list[str]) -> None:
 
 
 def min_text_pt(fig: Figure) -> float:
-    """The size in points of the smallest visible text of a figure (0 when it has none)."""
+    """The size in points of the smallest visible text of a figure (0 when it has none).
+
+    Walks the artists as ``findobj`` does, but not into the x and y axis of an Axes whose
+    axis is off (ours all are): a draw skips them, and asking an axis for its children makes
+    its ticks first, which was most of this walk's time.
+    """
+    from matplotlib.axis import Axis
     from matplotlib.text import Text
 
-    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    sizes, todo = [], [fig]
+    while todo:
+        artist = todo.pop()
+        if isinstance(artist, Text) and artist.get_visible() and artist.get_text().strip():
+            sizes.append(artist.get_fontsize())
+        todo.extend(child for child in artist.get_children() if not (isinstance(child, Axis) and not child.axes.axison))
     return min(sizes, default=0.0)
 
 
