@@ -383,3 +383,39 @@ def test_smallest_text_is_the_one_findobj_finds() -> None:
     ax.tick_params(labelsize=3)
     render.to_svg(fig, close=False)  # a draw gives the tick labels their text
     assert render.min_text_pt(fig) == everywhere(fig) == 3
+
+
+def test_figures_are_drawn_with_the_collector_paused_then_collected() -> None:
+    """render.collected_once, around every figure the figure cache draws: the same bytes as
+    with the collector running, no collection while the figure is drawn and rendered, the
+    figure's cycles freed when it ends, and the collector left as found."""
+    import gc
+    import weakref
+
+    plain = render.to_svg_and_png(registry.draw("rnn", {"T": "5"}))
+    starts: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            starts.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with render.collected_once():
+            fig = registry.draw("rnn", {"T": "5"})
+            figure = weakref.ref(fig)
+            paused = render.to_svg_and_png(fig)
+            del fig
+            during = len(starts)
+    finally:
+        gc.callbacks.remove(count)
+    assert paused == plain
+    assert during == 0 and starts == [0]  # one collection, of the youngest generation, at the end
+    assert figure() is None and gc.isenabled()
+    gc.disable()
+    try:
+        with render.collected_once():
+            pass
+        assert not gc.isenabled()  # a caller's pause is kept
+    finally:
+        gc.enable()

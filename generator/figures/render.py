@@ -6,7 +6,10 @@ through ``rc_context`` so a render never leaves global state behind for another 
 """
 from __future__ import annotations
 
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -132,6 +135,31 @@ def to_svg_and_png(fig: Figure, dpi: float = style.DPI) -> tuple[bytes, bytes]:
         return to_svg(fig, close=False), to_png(fig, dpi=dpi, close=False)
     finally:
         _close(fig)
+
+
+@contextmanager
+def collected_once() -> Iterator[None]:
+    """No cyclic garbage collection while a figure is drawn and rendered; one collection of
+    the youngest generation when it is done.
+
+    A figure is a web of cycles (figure and canvas, axes and artists) that lives only until
+    it is rendered. The collector, run every 700 allocations, scanned its live objects again
+    and again and moved them to older generations, where only a full collection (which also
+    scans everything matplotlib's import made) found them once they were garbage: about a
+    tenth of the lesson figures' CPU. Paused, everything the figure allocates stays in the
+    youngest generation, and one collection of it frees what the figure left (lesson 7:
+    collections 0.105 -> 0.055 s, and a lower peak). A caller that paused the collector
+    keeps it paused.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 def _close(fig: Figure) -> None:
