@@ -388,7 +388,8 @@ def test_smallest_text_is_the_one_findobj_finds() -> None:
 def test_figures_are_drawn_with_the_collector_paused_then_collected() -> None:
     """render.collected_once, around every figure the figure cache draws: the same bytes as
     with the collector running, no collection while the figure is drawn and rendered, the
-    figure's cycles freed when it ends, and the collector left as found."""
+    figure freed by the one collection at the end without being closed, and the collector
+    left as found."""
     import gc
     import weakref
 
@@ -401,21 +402,22 @@ def test_figures_are_drawn_with_the_collector_paused_then_collected() -> None:
 
     gc.callbacks.append(count)
     try:
-        with render.collected_once():
+        with render.collected_once() as collected:
             fig = registry.draw("rnn", {"T": "5"})
-            figure = weakref.ref(fig)
-            paused = render.to_svg_and_png(fig)
+            figure, texts = weakref.ref(fig), [weakref.ref(t) for t in fig.axes[0].texts]
+            paused = render.to_svg_and_png(fig, close=False)
             del fig
             during = len(starts)
     finally:
         gc.callbacks.remove(count)
-    assert paused == plain
+    assert paused == plain and collected
     assert during == 0 and starts == [0]  # one collection, of the youngest generation, at the end
-    assert figure() is None and gc.isenabled()
+    assert figure() is None and texts and not any(t() for t in texts)
+    assert gc.isenabled()
     gc.disable()
     try:
-        with render.collected_once():
+        with render.collected_once() as collected:
             pass
-        assert not gc.isenabled()  # a caller's pause is kept
+        assert not gc.isenabled() and not collected  # a caller's pause is kept: close the figure
     finally:
         gc.enable()

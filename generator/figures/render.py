@@ -129,16 +129,17 @@ def _agg_pixels(fig: Figure, dpi: float) -> np.ndarray:
             fig.set_dpi(design_dpi)
 
 
-def to_svg_and_png(fig: Figure, dpi: float = style.DPI) -> tuple[bytes, bytes]:
-    """Both formats from one drawing, closing the figure once at the end."""
+def to_svg_and_png(fig: Figure, dpi: float = style.DPI, *, close: bool = True) -> tuple[bytes, bytes]:
+    """Both formats from one drawing; ``close`` releases the figure's memory once at the end."""
     try:
         return to_svg(fig, close=False), to_png(fig, dpi=dpi, close=False)
     finally:
-        _close(fig)
+        if close:
+            _close(fig)
 
 
 @contextmanager
-def collected_once() -> Iterator[None]:
+def collected_once() -> Iterator[bool]:
     """No cyclic garbage collection while a figure is drawn and rendered; one collection of
     the youngest generation when it is done.
 
@@ -148,15 +149,16 @@ def collected_once() -> Iterator[None]:
     scans everything matplotlib's import made) found them once they were garbage: about a
     tenth of the lesson figures' CPU. Paused, everything the figure allocates stays in the
     youngest generation, and one collection of it frees what the figure left (lesson 7:
-    collections 0.105 -> 0.055 s, and a lower peak). A caller that paused the collector
-    keeps it paused.
+    collections 0.105 -> 0.055 s, and a lower peak). Yields whether that collection will
+    run: a figure it frees needs no ``close`` (whose ``clear()`` rebuilds every Axes it
+    empties). A caller that paused the collector keeps it paused, and gets False.
     """
     if not gc.isenabled():
-        yield
+        yield False
         return
     gc.disable()
     try:
-        yield
+        yield True
     finally:
         gc.enable()
         gc.collect(0)
