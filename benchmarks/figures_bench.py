@@ -70,8 +70,13 @@ from generator.figures import render
 from matplotlib.mathtext import MathTextParser
 import gc
 cpu = {{"import matplotlib": clock() - started, "draw": 0.0, "svg": 0.0, "png": 0.0, "collect": 0.0}}
-collector = [0.0, 0.0]  # CPU of every garbage collection while the figures are made; one's start
-gc.callbacks.append(lambda phase, info: collector.__setitem__(*((1, clock()) if phase == "start" else (0, collector[0] + clock() - collector[1]))))
+collector = {{"cpu": 0.0, "start": 0.0}}  # every garbage collection while the figures are made
+def timed(phase, info):
+    if phase == "start":
+        collector["start"] = clock()
+    else:
+        collector["cpu"] += clock() - collector["start"]
+gc.callbacks.append(timed)
 for name, query in {lesson!r}:
     with render.collected_once() as collected:  # as the figure cache draws each figure
         t = clock(); fig = prepare(name, dict(parse_qsl(query)), examples).draw(); cpu["draw"] += clock() - t
@@ -79,7 +84,7 @@ for name, query in {lesson!r}:
         t = clock(); render.to_png(fig, close=not collected); cpu["png"] += clock() - t
         t = clock()
     cpu["collect"] += clock() - t
-print(json.dumps({{"cpu": cpu, "parses": MathTextParser._parse_cached.cache_info().misses, "gc": collector[0]}}))
+print(json.dumps({{"cpu": cpu, "parses": MathTextParser._parse_cached.cache_info().misses, "gc": collector["cpu"]}}))
 """
 
 
