@@ -131,3 +131,41 @@ def test_failing_cell_is_one_line_with_its_place_and_no_execute_skips_it(tmp_pat
     done = run_build("--out", str(tmp_path / "out"), "--slides-dir", str(slides), "--no-cards", "--no-execute")
     assert done.returncode == 0, done.stderr
     assert "no such thing" in (tmp_path / "out" / "slides" / "broken.html").read_text()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (zombies included: a kernel not reaped is still left)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+    found, todo = set(), [pid]
+    while todo:
+        below = todo.pop()
+        kids = [child for child, parent in parents.items() if parent == below]
+        found.update(kids)
+        todo.extend(kids)
+    return found
+
+
+def test_the_kernel_is_stopped_once_the_cells_have_run(built, monkeypatch):
+    """execute.SHUTDOWN: after the last cell the kernel is killed rather than asked to shut
+    down. The outputs are those a gracefully shut down kernel gives, and no process of the
+    kernel (or started by it) is left."""
+    import copy
+    import os
+    from types import SimpleNamespace
+
+    from generator import execute
+
+    notebook = nbformat.read(built / "slides" / f"{LESSON}.ipynb", as_version=4)
+    lesson = SimpleNamespace(path=Path(__file__).resolve().parent.parent / "slides" / f"{LESSON}.md")
+    deck = SimpleNamespace(lesson=lesson, cells=[])
+    before = _descendants(os.getpid())
+    stopped = execute._run(copy.deepcopy(notebook), deck)
+    assert _descendants(os.getpid()) <= before
+    monkeypatch.setattr(execute, "SHUTDOWN", "graceful")
+    asked = execute._run(copy.deepcopy(notebook), deck)
+    assert stopped == asked and any(stopped)

@@ -357,3 +357,67 @@ def test_png_keeps_alpha_where_a_figure_is_see_through() -> None:
         assert image.mode == "RGBA"
         alpha = np.asarray(image)[:, :, 3]
     assert alpha[5, 5] == round(0.25 * 255) and alpha[50, 100] == 255
+
+
+def test_smallest_text_is_the_one_findobj_finds() -> None:
+    """render.min_text_pt (a PNG's MinTextPx) skips the axes' hidden x and y axis, whose ticks
+    it would otherwise make: over every gallery sample and the lesson's figures it must give
+    what matplotlib's own findobj walk gives over every artist."""
+    from matplotlib.text import Text
+
+    from generator.figures import style
+
+    def everywhere(fig) -> float:
+        return min((t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()), default=0.0)
+
+    lesson = [("attention_heatmap", {"kind": "caption_words", "seed": "5", "focus": "answer"}), ("rnn", {"T": "5", "view": "both"})]
+    examples = {"worked": practice.worked_example(11)}
+    sizes = set()
+    for name, params in [*registry.SAMPLES, *lesson]:
+        fig = registry.draw(name, params, examples)
+        assert render.min_text_pt(fig) == everywhere(fig) > 0, (name, params)
+        sizes.add(render.min_text_pt(fig))
+    assert len(sizes) > 1  # the figures' smallest texts differ: a constant answer would not pass
+    fig, ax = style.canvas(200, 100)
+    ax.set_axis_on()  # an axis that is drawn: its tick labels count
+    ax.tick_params(labelsize=3)
+    render.to_svg(fig, close=False)  # a draw gives the tick labels their text
+    assert render.min_text_pt(fig) == everywhere(fig) == 3
+
+
+def test_figures_are_drawn_with_the_collector_paused_then_collected() -> None:
+    """render.collected_once, around every figure the figure cache draws: the same bytes as
+    with the collector running, no collection while the figure is drawn and rendered, the
+    figure freed by the one collection at the end without being closed, and the collector
+    left as found."""
+    import gc
+    import weakref
+
+    plain = render.to_svg_and_png(registry.draw("rnn", {"T": "5"}))
+    starts: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            starts.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with render.collected_once() as collected:
+            fig = registry.draw("rnn", {"T": "5"})
+            figure, texts = weakref.ref(fig), [weakref.ref(t) for t in fig.axes[0].texts]
+            paused = render.to_svg_and_png(fig, close=False)
+            del fig
+            during = len(starts)
+    finally:
+        gc.callbacks.remove(count)
+    assert paused == plain and collected
+    assert during == 0 and starts == [0]  # one collection, of the youngest generation, at the end
+    assert figure() is None and texts and not any(t() for t in texts)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with render.collected_once() as collected:
+            pass
+        assert not gc.isenabled() and not collected  # a caller's pause is kept: close the figure
+    finally:
+        gc.enable()

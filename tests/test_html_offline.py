@@ -73,8 +73,10 @@ def test_html_presents_offline(built):
 
 
 def test_spliced_page_is_what_nbconvert_renders(built):
-    """The payloads spliced in after nbconvert (generator/html.py) give the very page that
-    nbconvert renders with them in place: same bytes, every figure and library included."""
+    """The payloads spliced in after nbconvert, and the notebook validated once rather than
+    after every preprocessor (generator/html.py), give the very page that nbconvert renders
+    as configured by default with the payloads in place: same bytes, every figure and library
+    included."""
     import nbformat
 
     from generator.html import to_html
@@ -88,3 +90,20 @@ def test_spliced_page_is_what_nbconvert_renders(built):
     # Not `spliced == direct`: pytest's diff of two 3 MB strings takes minutes.
     first = next((i for i, (a, b) in enumerate(zip(spliced, direct)) if a != b), min(len(spliced), len(direct)))
     assert len(spliced) == len(direct) and first == len(direct), f"pages differ from character {first}"
+
+
+def test_page_still_validates_its_notebook():
+    """Validated once, after nbconvert's last preprocessor (html.to_html): a notebook that
+    breaks the schema is refused as nbconvert's default refuses it."""
+    import nbformat
+    import pytest
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from generator.html import to_html
+    from generator.vendor import ensure_assets
+
+    notebook = new_notebook(cells=[new_markdown_cell("# A slide")])
+    notebook.cells[0]["id"] = "not a cell id!"  # ids are letters, digits, - and _
+    for splice in (True, False):
+        with pytest.raises(nbformat.ValidationError, match="not a cell id"):
+            to_html(notebook, ensure_assets(), splice=splice)

@@ -111,7 +111,8 @@ class FigureCache:
             self.warn(f"warning: {svg_path.with_suffix('')}: damaged figure cache entry, drawn again")
         from . import render  # matplotlib: only a cache miss draws
 
-        svg, png = render.to_svg_and_png(prepared.draw(), dpi=self.png_dpi or render.style.DPI)
+        with render.collected_once() as collected:
+            svg, png = render.to_svg_and_png(prepared.draw(), dpi=self.png_dpi or render.style.DPI, close=not collected)
         self.drawn += 1
         write_atomic(png_path, png)
         write_atomic(svg_path, svg)

@@ -6,7 +6,10 @@ through ``rc_context`` so a render never leaves global state behind for another 
 """
 from __future__ import annotations
 
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -49,10 +52,21 @@ def set_marks(fig: Figure, marks: list[str]) -> None:
 
 
 def min_text_pt(fig: Figure) -> float:
-    """The size in points of the smallest visible text of a figure (0 when it has none)."""
+    """The size in points of the smallest visible text of a figure (0 when it has none).
+
+    Walks the artists as ``findobj`` does, but not into the x and y axis of an Axes whose
+    axis is off (ours all are): a draw skips them, and asking an axis for its children makes
+    its ticks first, which was most of this walk's time.
+    """
+    from matplotlib.axis import Axis
     from matplotlib.text import Text
 
-    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    sizes, todo = [], [fig]
+    while todo:
+        artist = todo.pop()
+        if isinstance(artist, Text) and artist.get_visible() and artist.get_text().strip():
+            sizes.append(artist.get_fontsize())
+        todo.extend(child for child in artist.get_children() if not (isinstance(child, Axis) and not child.axes.axison))
     return min(sizes, default=0.0)
 
 
@@ -115,12 +129,39 @@ def _agg_pixels(fig: Figure, dpi: float) -> np.ndarray:
             fig.set_dpi(design_dpi)
 
 
-def to_svg_and_png(fig: Figure, dpi: float = style.DPI) -> tuple[bytes, bytes]:
-    """Both formats from one drawing, closing the figure once at the end."""
+def to_svg_and_png(fig: Figure, dpi: float = style.DPI, *, close: bool = True) -> tuple[bytes, bytes]:
+    """Both formats from one drawing; ``close`` releases the figure's memory once at the end."""
     try:
         return to_svg(fig, close=False), to_png(fig, dpi=dpi, close=False)
     finally:
-        _close(fig)
+        if close:
+            _close(fig)
+
+
+@contextmanager
+def collected_once() -> Iterator[bool]:
+    """No cyclic garbage collection while a figure is drawn and rendered; one collection of
+    the youngest generation when it is done.
+
+    A figure is a web of cycles (figure and canvas, axes and artists) that lives only until
+    it is rendered. The collector, run every 700 allocations, scanned its live objects again
+    and again and moved them to older generations, where only a full collection (which also
+    scans everything matplotlib's import made) found them once they were garbage: 0.105 s
+    of the lesson figures' 1.45 s of CPU. Paused, everything the figure allocates stays in
+    the youngest generation, and one collection of it frees what the figure left (lesson 7:
+    collections 0.105 -> 0.055 s, and a lower peak). Yields whether that collection will
+    run: a figure it frees needs no ``close`` (whose ``clear()`` rebuilds every Axes it
+    empties). A caller that paused the collector keeps it paused, and gets False.
+    """
+    if not gc.isenabled():
+        yield False
+        return
+    gc.disable()
+    try:
+        yield True
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 def _close(fig: Figure) -> None:
