@@ -108,3 +108,49 @@ def test_media_names_must_be_flat(tmp_path):
     with pytest.raises(ValueError, match="flat"):
         package_module.write_apkg(tmp_path / "x.apkg", [], {"data/x.png": b"png"}, 1_700_000_000)
     assert not (tmp_path / "x.apkg").exists()
+
+
+def _html_samples() -> list[str]:
+    """Fields the check meets: the lesson's whole deck, a pooled attention note, and short
+    random strings of the characters its pattern turns on."""
+    import random
+
+    from generator.anki import lesson_notes
+    from generator.anki.kinds import practice_notes
+    from generator.anki.settings import KindSettings, PracticeSettings
+
+    root = Path(__file__).resolve().parent.parent
+    fields = [f for spec in lesson_notes("07-sequence-tools", root / "cards", 3) for f in spec.fields.values()]
+    pooled = PracticeSettings(kinds={"attention": KindSettings(2, {"difficulty": "challenge", "d_k": 3, "n_keys": 4, "n_queries": 2}, pool=20)})
+    fields += [f for spec in practice_notes("07-sequence-tools", pooled, 3) for f in spec.fields.values()]
+    pieces = ["<", ">", "/", " ", "a", "Z", "7", "\n", "!--", "![CDATA[", "&", "x=", '"']
+    rng = random.Random(13)
+    fields += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30))) for _ in range(20_000)]
+    return fields
+
+
+def test_the_notes_check_for_unescaped_html_finds_what_genankis_finds():
+    import genanki
+
+    from generator.anki.deck import Note
+
+    samples = _html_samples()
+    found = [Note._find_invalid_html_tags_in_field(f) for f in samples]
+    assert found == [genanki.Note._find_invalid_html_tags_in_field(f) for f in samples]
+    assert sum(map(bool, found)) > 1000  # the random strings hold both kinds
+
+
+def test_a_field_with_unescaped_html_still_warns(tmp_path):
+    import dataclasses
+
+    from generator.anki.deck import Note, assemble
+
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "07-sequence-tools.cards").write_text("== one\nfront: a\nback: b\n", encoding="utf-8")
+    (spec,) = flashcard_notes("07-sequence-tools", read_sources("07-sequence-tools", cards).flashcards)
+    spec = dataclasses.replace(spec, fields={**spec.fields, "Back": "is <b>3</b> <= 4> 2?"})
+    decks = assemble("07-sequence-tools", "T", [spec])
+    assert all(type(note) is Note for deck in decks for note in deck.notes)
+    with pytest.warns(UserWarning, match="invalid HTML tags.*: <= 4>$"):
+        package_module.collection_bytes(decks, 1)
