@@ -97,20 +97,31 @@ class _Child(Generic[T]):
         # The parent's objects out of the collector's sight while the child runs: a collection
         # in the child would otherwise write to every page of them (copy-on-write: CPU time).
         gc.freeze()
+        # Ctrl-C held back until this process knows its child's pid: a KeyboardInterrupt
+        # raised between the fork and that would leave the child running, never reaped.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             pid = os.fork()
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            raise
         finally:
             if os.getpid() == parent:
                 gc.unfreeze()
         if pid == 0:  # the child: never returns into the caller's stack
             os.close(read_end)
             try:
-                _child(stage, write_end)
+                _child(stage, write_end, mask)
             finally:
                 os._exit(0)
         os.close(write_end)
         self.pid = pid
         self.read_end: int | None = read_end
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C held back is raised here
+        except BaseException:
+            self.kill()
+            raise
 
     def kill(self) -> None:
         """End the child and reap it: it must not outlive the caller."""
@@ -149,13 +160,14 @@ class _Child(Generic[T]):
         return value
 
 
-def _child(stage: Callable[[], T], write_end: int) -> None:
+def _child(stage: Callable[[], T], write_end: int, mask: set[signal.Signals]) -> None:
     out, err = io.StringIO(), io.StringIO()
     points: list[str] = []
     if faults.observer is not None:
         faults.observer = points.append  # replayed by the parent, which owns the real observer
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # Ctrl-C as the parent had it, sent back if it came
             result = (True, stage(), "")
     except BaseException as exc:  # KeyboardInterrupt included: the parent raises it again
         result = (False, exc, traceback.format_exc())

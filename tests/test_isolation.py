@@ -195,3 +195,25 @@ def test_a_child_half_killed_by_a_signal_kills_the_caller():
              "alongside(lambda: 1, lambda: os.kill(os.getpid(), signal.SIGKILL)); print('survived')")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == -signal.SIGKILL and "survived" not in done.stdout
+
+
+def test_ctrl_c_right_after_the_fork_still_ends_and_reaps_the_child(monkeypatch):
+    """Ctrl-C reaches the whole process group, so it can land between the fork and the
+    moment this process knows its child: held back until then, it still ends the child."""
+    import generator.isolation as isolation
+
+    forked: list[int] = []
+    fork = os.fork
+
+    def fork_then_ctrl_c():
+        pid = fork()
+        if pid:
+            forked.append(pid)
+            os.kill(os.getpid(), signal.SIGINT)
+        return pid
+
+    monkeypatch.setattr(isolation.os, "fork", fork_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        alongside(lambda: 1, lambda: time.sleep(60))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)
