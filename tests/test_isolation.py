@@ -62,9 +62,10 @@ def test_ctrl_c_in_the_child_is_ctrl_c_in_the_build():
         isolated(lambda: os.kill(os.getpid(), signal.SIGINT))
 
 
-def test_a_stage_killed_by_a_signal_kills_the_build():
-    probe = ("from generator.isolation import isolated; import os, signal; "
-             "isolated(lambda: os.kill(os.getpid(), signal.SIGKILL)); print('survived')")
+@pytest.mark.parametrize("call", ["isolated({})", "alongside(lambda: 1, {})"])
+def test_a_stage_killed_by_a_signal_kills_the_build(call):
+    probe = ("from generator.isolation import alongside, isolated; import os, signal; "
+             + call.format("lambda: os.kill(os.getpid(), signal.SIGKILL)") + "; print('survived')")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == -signal.SIGKILL and "survived" not in done.stdout
 
@@ -188,13 +189,6 @@ def test_an_error_here_wins_and_the_child_is_ended_and_reaped(tmp_path):
     child = int(pidfile.read_text())
     with pytest.raises(ChildProcessError):  # reaped: no longer this process's child, not even a zombie
         os.waitpid(child, os.WNOHANG)
-
-
-def test_a_child_half_killed_by_a_signal_kills_the_caller():
-    probe = ("from generator.isolation import alongside; import os, signal; "
-             "alongside(lambda: 1, lambda: os.kill(os.getpid(), signal.SIGKILL)); print('survived')")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == -signal.SIGKILL and "survived" not in done.stdout
 
 
 def test_ctrl_c_right_after_the_fork_still_ends_and_reaps_the_child(monkeypatch):
