@@ -11,10 +11,11 @@ media are passed as bytes or read from their files one at a time, and zip
 entries get one fixed date and deflate. The zip's bytes are zipfile's, written
 here (``_write_zip``, tested against zipfile) so that the collection can be
 deflated in a thread while the media are (zipfile deflates one entry after
-another); a package that would need zip's 64-bit records is written by zipfile. The pipeline takes the bytes and writes
-them with the rest of the build; ``write_apkg`` streams a large package through
-the pipeline's atomic writer (``generator.files``), so an interrupted or failed
-build leaves the previous ``.apkg`` as it was and no temporary file behind.
+another); a package that would need zip's 64-bit records is written by zipfile.
+The pipeline takes the bytes and writes them with the rest of the build;
+``write_apkg`` streams a large package through the pipeline's atomic writer
+(``generator.files``), so an interrupted or failed build leaves the previous
+``.apkg`` as it was and no temporary file behind.
 """
 from __future__ import annotations
 
