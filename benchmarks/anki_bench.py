@@ -82,7 +82,7 @@ def _one_build(work: Path, notes: int, pool: int) -> dict:
     report = build_deck(LESSON, TITLE, cards, work / "out" / f"{LESSON}.apkg", SEED)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    # A large deck's second half is built in a forked child (kinds.FORK_AT, when a core is free): its peak.
+    # A large deck's second half is built in a forked child (kinds.FORK_AT): its peak.
     child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     digest = hashlib.sha256(report.path.read_bytes()).hexdigest()
     return {"notes": notes, "pool": pool, "seconds": seconds, "peak_mib": peak_kib / 1024,

@@ -75,7 +75,7 @@ def alongside(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     a signal that kills it kills this process. An exception in ``here`` (Ctrl-C
     included) wins, as it would in one process: the child is killed and reaped first.
     """
-    if not enabled() or not core_free():
+    if not enabled():
         return here(), there()
     child = _Child(there)
     try:
@@ -84,23 +84,6 @@ def alongside(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         child.kill()
         raise
     return mine, child.join()
-
-
-def core_free() -> bool:
-    """Whether a core other than this process's is idle right now, as far as Linux tells
-    (``/proc/loadavg``: the tasks running or runnable at this moment); True elsewhere."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            loadavg = handle.read()
-        cores = len(os.sched_getaffinity(0))
-    except (OSError, AttributeError):
-        return True
-    return _idle_core(loadavg, cores)
-
-
-def _idle_core(loadavg: str, cores: int) -> bool:
-    running = int(loadavg.split()[3].split("/")[0])  # this process included
-    return running - 1 < cores - 1
 
 
 class _Child(Generic[T]):

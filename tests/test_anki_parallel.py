@@ -26,13 +26,6 @@ from test_anki_batch import one_by_one
 TITLE = "T"
 
 
-@pytest.fixture(autouse=True)
-def free_core(monkeypatch):
-    """The machine's other core taken as free, whatever else runs (the test suite's other
-    worker): these tests are about the forked path."""
-    monkeypatch.setattr(isolation, "core_free", lambda: True)
-
-
 @pytest.fixture
 def forks(monkeypatch) -> list[int]:
     """The pids of the children ``alongside`` forks from this process, as they are forked."""
@@ -140,7 +133,6 @@ def test_an_error_in_the_childs_half_is_the_error_of_one_process(tmp_path, monke
 # the second half in a child of that): the one line, the exit status, the previous deck.
 PROBE = """
 import dataclasses, os, signal, sys
-from generator import isolation
 from generator.anki import kinds, practice
 from generator.cli import main
 from generator.errors import ParameterError
@@ -157,7 +149,6 @@ def draw_many(seed, streams, cfg):
     return real(seed, streams, cfg)
 
 kinds.KINDS = (dataclasses.replace(kinds.KINDS[0], draw_many=draw_many), *kinds.KINDS[1:])
-isolation.core_free = lambda: True  # the forked path, however busy the machine
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -63,9 +63,9 @@ def test_ctrl_c_in_the_child_is_ctrl_c_in_the_build():
         isolated(lambda: os.kill(os.getpid(), signal.SIGINT))
 
 
-@pytest.mark.parametrize("call", ["isolated({})", "generator.isolation.core_free = lambda: True; alongside(lambda: 1, {})"])
+@pytest.mark.parametrize("call", ["isolated({})", "alongside(lambda: 1, {})"])
 def test_a_stage_killed_by_a_signal_kills_the_build(call):
-    probe = ("import generator.isolation; from generator.isolation import alongside, isolated; import os, signal; "
+    probe = ("from generator.isolation import alongside, isolated; import os, signal; "
              + call.format("lambda: os.kill(os.getpid(), signal.SIGKILL)") + "; print('survived')")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == -signal.SIGKILL and "survived" not in done.stdout
@@ -133,34 +133,7 @@ def test_a_stage_whose_libraries_are_loaded_here_runs_here():
 # alongside: two halves of one piece of work, the second in a forked child.
 
 
-@pytest.fixture
-def free_core(monkeypatch):
-    import generator.isolation as isolation
-
-    monkeypatch.setattr(isolation, "core_free", lambda: True)
-
-
-def test_alongside_runs_both_halves_here_when_no_other_core_is_free(monkeypatch):
-    import generator.isolation as isolation
-
-    monkeypatch.setattr(isolation, "core_free", lambda: False)
-    assert alongside(os.getpid, os.getpid) == (os.getpid(), os.getpid())
-
-
-@pytest.mark.parametrize("loadavg, cores, free", [
-    ("0.50 0.40 0.30 1/83 2484", 2, True),  # only this process runs
-    ("1.84 2.34 2.23 2/83 2526", 2, False),  # another task runs on the other core
-    ("3.10 2.00 1.00 3/120 999", 4, True),
-    ("3.10 2.00 1.00 4/120 999", 4, False),
-    ("0.00 0.00 0.00 1/10 5", 1, False),  # one core: never two processes
-])
-def test_a_core_is_free_when_fewer_other_tasks_run_than_there_are_other_cores(loadavg, cores, free):
-    from generator.isolation import _idle_core
-
-    assert _idle_core(loadavg, cores) is free
-
-
-def test_alongside_runs_the_second_half_in_a_child_and_returns_both(free_core):
+def test_alongside_runs_the_second_half_in_a_child_and_returns_both():
     here = os.getpid()
     mine, theirs = alongside(os.getpid, lambda: (os.getpid(), os.getppid(), b"\x01" * 300_000))
     assert mine == here
@@ -172,7 +145,7 @@ def test_alongside_runs_both_halves_here_when_forking_is_off(monkeypatch):
     assert alongside(os.getpid, os.getpid) == (os.getpid(), os.getpid())
 
 
-def test_alongside_prints_the_childs_output_after_this_process_half(capsys, free_core):
+def test_alongside_prints_the_childs_output_after_this_process_half(capsys):
     def there():
         print("there")
         print("warning: from the child", file=sys.stderr)
@@ -188,7 +161,7 @@ def test_alongside_prints_the_childs_output_after_this_process_half(capsys, free
     assert captured.out == "here\nthere\n" and captured.err == "warning: from the child\n"
 
 
-def test_an_error_in_the_childs_half_reaches_the_caller_with_its_file_and_line(free_core):
+def test_an_error_in_the_childs_half_reaches_the_caller_with_its_file_and_line():
     def there():
         raise BuildError("[attention] d_k must be from 1 to 8, got 99", "cards/x.practice.toml", 3)
 
@@ -197,7 +170,7 @@ def test_an_error_in_the_childs_half_reaches_the_caller_with_its_file_and_line(f
     assert str(caught.value) == "cards/x.practice.toml:3: [attention] d_k must be from 1 to 8, got 99"
 
 
-def test_an_error_here_wins_and_the_child_is_ended_and_reaped(tmp_path, free_core):
+def test_an_error_here_wins_and_the_child_is_ended_and_reaped(tmp_path):
     pidfile = tmp_path / "child"
 
     def there():
@@ -219,7 +192,7 @@ def test_an_error_here_wins_and_the_child_is_ended_and_reaped(tmp_path, free_cor
         os.waitpid(child, os.WNOHANG)
 
 
-def test_ctrl_c_right_after_the_fork_still_ends_and_reaps_the_child(monkeypatch, free_core):
+def test_ctrl_c_right_after_the_fork_still_ends_and_reaps_the_child(monkeypatch):
     """Ctrl-C reaches the whole process group, so it can land between the fork and the
     moment this process knows its child: held back until then, it still ends the child."""
     import generator.isolation as isolation
