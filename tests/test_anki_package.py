@@ -2,6 +2,8 @@
 replacement, no temporary files left anywhere. No anki library needed."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import sqlite3
 import tempfile
@@ -94,10 +96,19 @@ def test_a_failed_write_leaves_the_earlier_package_intact(tmp_path, notes, monke
     write_notes(LESSON, TITLE, notes, out, seed=1, mtime=1_700_000_000)
     before = out.read_bytes()
 
-    def broken(*args, **kwargs):
+    real_open = package_module.atomic_open
+
+    @contextlib.contextmanager
+    def full_disk(path):  # the file fills up after its first 1,000 bytes
+        with real_open(path) as handle:
+            write = handle.write
+            handle.write = lambda data: write(data) if handle.tell() + len(data) <= 1000 else _full()
+            yield handle
+
+    def _full():
         raise OSError("disk full")
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", broken)
+    monkeypatch.setattr(package_module, "atomic_open", full_disk)
     with pytest.raises(OSError, match="disk full"):
         write_notes(LESSON, TITLE, notes, out, seed=1, mtime=1_700_000_999)
     assert out.read_bytes() == before
@@ -108,3 +119,92 @@ def test_media_names_must_be_flat(tmp_path):
     with pytest.raises(ValueError, match="flat"):
         package_module.write_apkg(tmp_path / "x.apkg", [], {"data/x.png": b"png"}, 1_700_000_000)
     assert not (tmp_path / "x.apkg").exists()
+
+
+def _html_samples() -> list[str]:
+    """Fields the check meets: the lesson's whole deck, a pooled attention note, and short
+    random strings of the characters its pattern turns on."""
+    import random
+
+    from generator.anki import lesson_notes
+    from generator.anki.kinds import practice_notes
+    from generator.anki.settings import KindSettings, PracticeSettings
+
+    root = Path(__file__).resolve().parent.parent
+    fields = [f for spec in lesson_notes("07-sequence-tools", root / "cards", 3) for f in spec.fields.values()]
+    pooled = PracticeSettings(kinds={"attention": KindSettings(2, {"difficulty": "challenge", "d_k": 3, "n_keys": 4, "n_queries": 2}, pool=20)})
+    fields += [f for spec in practice_notes("07-sequence-tools", pooled, 3) for f in spec.fields.values()]
+    pieces = ["<", ">", "/", " ", "a", "Z", "7", "\n", "!--", "![CDATA[", "&", "x=", '"']
+    rng = random.Random(13)
+    fields += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30))) for _ in range(20_000)]
+    return fields
+
+
+def test_the_notes_check_for_unescaped_html_finds_what_genankis_finds():
+    import genanki
+
+    from generator.anki.deck import Note
+
+    samples = _html_samples()
+    found = [Note._find_invalid_html_tags_in_field(f) for f in samples]
+    assert found == [genanki.Note._find_invalid_html_tags_in_field(f) for f in samples]
+    assert sum(map(bool, found)) > 1000  # the random strings hold both kinds
+
+
+def test_a_field_with_unescaped_html_still_warns(tmp_path):
+    import dataclasses
+
+    from generator.anki.deck import Note, assemble
+
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "07-sequence-tools.cards").write_text("== one\nfront: a\nback: b\n", encoding="utf-8")
+    (spec,) = flashcard_notes("07-sequence-tools", read_sources("07-sequence-tools", cards).flashcards)
+    spec = dataclasses.replace(spec, fields={**spec.fields, "Back": "is <b>3</b> <= 4> 2?"})
+    decks = assemble("07-sequence-tools", "T", [spec])
+    assert all(type(note) is Note for deck in decks for note in deck.notes)
+    with pytest.warns(UserWarning, match="invalid HTML tags.*: <= 4>$"):
+        package_module.collection_bytes(decks, 1)
+
+
+def _zips(files, mtime: int) -> tuple[bytes, bytes]:
+    import io
+
+    ours, reference = io.BytesIO(), io.BytesIO()
+    package_module._write_zip(ours, files, mtime)
+    package_module._write_zipfile(reference, files, mtime)
+    return ours.getvalue(), reference.getvalue()
+
+
+@pytest.mark.parametrize("mtime", [1790000000, 1700000001, 0, 315532800 + 59])
+def test_the_zip_is_the_zip_zipfile_writes(mtime):
+    """_write_zip (the collection deflated in a thread) against zipfile itself: deflated
+    and stored entries, empty ones, text and random bytes, dates before 1980 and odd seconds."""
+    import random
+
+    rng = random.Random(mtime)
+    files = [("collection.anki2", rng.randbytes(5000) + b"SQLite " * 20000, True), ("media", b'{"0": "a.svg"}', True),
+             ("0", b"", True), ("1", b"", False), ("2", b"<svg>" + b"<text>0.25</text>" * 300 + b"</svg>", True),
+             ("3", rng.randbytes(70_000), False), ("4", rng.randbytes(3000), True)]
+    ours, reference = _zips(files, mtime)
+    assert len(ours) == len(reference) and hashlib.sha256(ours).digest() == hashlib.sha256(reference).digest()
+
+
+def test_a_package_is_the_package_zipfile_writes(tmp_path, notes, monkeypatch):
+    """The whole lesson package both ways (and a package past the writer's limits goes
+    to zipfile)."""
+    import io
+
+    from generator.anki.deck import assemble
+
+    decks = assemble(LESSON, TITLE, notes)
+    media = {"a.svg": b"<svg/>", "b.png": b"\x89PNG" + bytes(range(256)) * 4}
+    ours = io.BytesIO()
+    package_module.write_package(ours, decks, media, 1790000000)
+    monkeypatch.setattr(package_module, "_MOST_ENTRIES", 2)  # zipfile's path
+    reference = io.BytesIO()
+    package_module.write_package(reference, decks, media, 1790000000)
+    assert hashlib.sha256(ours.getvalue()).digest() == hashlib.sha256(reference.getvalue()).digest()
+    with zipfile.ZipFile(io.BytesIO(ours.getvalue())) as archive:
+        assert archive.testzip() is None
+        assert archive.read("1") == media["b.png"] and archive.getinfo("1").compress_type == zipfile.ZIP_STORED

@@ -8,13 +8,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
 from conftest import EPOCH, LESSON, ROOT
 from generator import faults
 from generator.errors import BuildError
-from generator.isolation import IN_PROCESS, isolated
+from generator.isolation import IN_PROCESS, alongside, isolated
 
 
 def test_the_stage_runs_in_another_process_and_its_result_comes_back():
@@ -61,9 +63,10 @@ def test_ctrl_c_in_the_child_is_ctrl_c_in_the_build():
         isolated(lambda: os.kill(os.getpid(), signal.SIGINT))
 
 
-def test_a_stage_killed_by_a_signal_kills_the_build():
-    probe = ("from generator.isolation import isolated; import os, signal; "
-             "isolated(lambda: os.kill(os.getpid(), signal.SIGKILL)); print('survived')")
+@pytest.mark.parametrize("call", ["isolated({})", "alongside(lambda: 1, {})"])
+def test_a_stage_killed_by_a_signal_kills_the_build(call):
+    probe = ("from generator.isolation import alongside, isolated; import os, signal; "
+             + call.format("lambda: os.kill(os.getpid(), signal.SIGKILL)") + "; print('survived')")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == -signal.SIGKILL and "survived" not in done.stdout
 
@@ -125,3 +128,89 @@ def test_a_stage_whose_libraries_are_loaded_here_runs_here():
     """Forking would save nothing, and a library's own threads (typst's pool) would deadlock the child."""
     assert isolated(os.getpid, ("os", "json")) == os.getpid()
     assert isolated(os.getpid, ("os", "a_module_nobody_imported")) != os.getpid()
+
+
+# alongside: two halves of one piece of work, the second in a forked child.
+
+
+def test_alongside_runs_the_second_half_in_a_child_and_returns_both():
+    here = os.getpid()
+    mine, theirs = alongside(os.getpid, lambda: (os.getpid(), os.getppid(), b"\x01" * 300_000))
+    assert mine == here
+    assert theirs[0] != here and theirs[1] == here and theirs[2] == b"\x01" * 300_000
+
+
+def test_alongside_runs_both_halves_here_when_forking_is_off(monkeypatch):
+    monkeypatch.setenv(IN_PROCESS, "1")
+    assert alongside(os.getpid, os.getpid) == (os.getpid(), os.getpid())
+
+
+def test_alongside_prints_the_childs_output_after_this_process_half(capsys):
+    def there():
+        print("there")
+        print("warning: from the child", file=sys.stderr)
+        return 2
+
+    def here():
+        time.sleep(0.2)  # the child has printed long before: its output still comes after
+        print("here")
+        return 1
+
+    assert alongside(here, there) == (1, 2)
+    captured = capsys.readouterr()
+    assert captured.out == "here\nthere\n" and captured.err == "warning: from the child\n"
+
+
+def test_an_error_in_the_childs_half_reaches_the_caller_with_its_file_and_line():
+    def there():
+        raise BuildError("[attention] d_k must be from 1 to 8, got 99", "cards/x.practice.toml", 3)
+
+    with pytest.raises(BuildError) as caught:
+        alongside(lambda: 1, there)
+    assert str(caught.value) == "cards/x.practice.toml:3: [attention] d_k must be from 1 to 8, got 99"
+
+
+def test_an_error_here_wins_and_the_child_is_ended_and_reaped(tmp_path):
+    pidfile = tmp_path / "child"
+
+    def there():
+        pidfile.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    def here():
+        deadline = time.monotonic() + 20
+        while (not pidfile.exists() or not pidfile.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        alongside(here, there)
+    assert time.monotonic() - started < 30
+    child = int(pidfile.read_text())
+    with pytest.raises(ChildProcessError):  # reaped: no longer this process's child, not even a zombie
+        os.waitpid(child, os.WNOHANG)
+
+
+def test_ctrl_c_right_after_the_fork_still_ends_and_reaps_the_child(monkeypatch):
+    """Ctrl-C reaches the whole process group, so it can land between the fork and the
+    moment this process knows its child: held back until then, it still ends the child."""
+    import generator.isolation as isolation
+
+    forked: list[int] = []
+    fork = os.fork
+
+    def fork_then_ctrl_c():
+        pid = fork()
+        if pid:
+            forked.append(pid)
+            # To this thread, as Ctrl-C reaches a build's one thread (a test worker may have
+            # threads of its own, which a process-wide signal could go to).
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        return pid
+
+    monkeypatch.setattr(isolation.os, "fork", fork_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        alongside(lambda: 1, lambda: time.sleep(60))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)
