@@ -59,11 +59,10 @@ RECORDED = {
     # after issue 13's third round: 1.72-1.75x (4.5 s against nbconvert's 2.6 s; 2.00-2.10x
     # before it); with the test extra 1.50x.
     "cold build / nbconvert --execute (CPU)": 1.75,
-    # Deck rows (one problem per note; a large kind's notes on two cores): warm 3.1-3.9x,
-    # cold 2.8-3.4x against genanki's 0.14-0.19 s on a busy day (4.3-4.7x before the
-    # third round, 11-13x before the batches).
-    "warm deck / genanki (in-process s)": 3.5,
-    "cold deck / genanki (in-process s)": 3.5,
+    # The warm deck row (one problem per note; a large kind's notes on two cores, the
+    # collection deflated at level 1): 2.4-2.9x against genanki's 0.16-0.19 s on a busy day
+    # (3.9-4.5x before the third round, 11-13x before the batches). Cold: 2.3-2.8x, met.
+    "warm deck / genanki (in-process s)": 3.0,
 }
 
 

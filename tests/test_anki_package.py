@@ -178,14 +178,15 @@ def _zips(files, mtime: int) -> tuple[bytes, bytes]:
 
 @pytest.mark.parametrize("mtime", [1790000000, 1700000001, 0, 315532800 + 59])
 def test_the_zip_is_the_zip_zipfile_writes(mtime):
-    """_write_zip (the collection deflated in a thread) against zipfile itself: deflated
-    and stored entries, empty ones, text and random bytes, dates before 1980 and odd seconds."""
+    """_write_zip (the collection deflated in a thread) against zipfile itself: entries
+    deflated at several levels and stored, empty ones, text and random bytes, dates before
+    1980 and odd seconds."""
     import random
 
     rng = random.Random(mtime)
-    files = [("collection.anki2", rng.randbytes(5000) + b"SQLite " * 20000, True), ("media", b'{"0": "a.svg"}', True),
-             ("0", b"", True), ("1", b"", False), ("2", b"<svg>" + b"<text>0.25</text>" * 300 + b"</svg>", True),
-             ("3", rng.randbytes(70_000), False), ("4", rng.randbytes(3000), True)]
+    files = [("collection.anki2", rng.randbytes(5000) + b"SQLite " * 20000, 1), ("media", b'{"0": "a.svg"}', 6),
+             ("0", b"", 6), ("1", b"", None), ("2", b"<svg>" + b"<text>0.25</text>" * 300 + b"</svg>", 6),
+             ("3", rng.randbytes(70_000), None), ("4", rng.randbytes(3000), 9), ("5", b"<svg/>" * 999, 1)]
     ours, reference = _zips(files, mtime)
     assert len(ours) == len(reference) and hashlib.sha256(ours).digest() == hashlib.sha256(reference).digest()
 
