@@ -8,6 +8,7 @@ they were.
 """
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -27,7 +28,25 @@ from .staging import Transaction, check_out_dir
 __all__ = ["Options", "build", "find_lessons"]
 
 
+# A lesson's file stem names its outputs, its Anki decks, every note's Key and its practice
+# figures' media files: letters, digits, '_', '.' and '-', with single spaces between words.
+# Markup (< > &), quotes, '%', '#' and the characters Windows refuses in file names (an
+# Anki client there could not store the media) are not let in.
+_LESSON_NAME = re.compile(r"\w[\w.-]*(?: [\w.-]+)*")
+
+
 def find_lessons(slides_dir: Path, names: list[str]) -> list[Path]:
+    return [_named(path) for path in _chosen(slides_dir, names)]
+
+
+def _named(path: Path) -> Path:
+    if not _LESSON_NAME.fullmatch(path.stem):
+        raise BuildError("a lesson's file name may hold only letters, digits, '_', '.', '-' and single spaces "
+                         "(it names the outputs, the Anki decks and the notes' keys)", path)
+    return path
+
+
+def _chosen(slides_dir: Path, names: list[str]) -> list[Path]:
     available = sorted(slides_dir.glob("*.md"))
     if not names:
         if not available:

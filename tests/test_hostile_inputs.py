@@ -104,6 +104,14 @@ def second_lesson(work: Path, spoil: Callable[[str], str], needle: str) -> Where
     return "slides/08-later.md", line_of(work, "slides/08-later.md", needle)
 
 
+def lesson_named(work: Path, stem: str) -> Where:
+    """A second, good lesson whose file name is not a lesson name (it would name outputs,
+    decks, keys and media files)."""
+    rel = f"slides/{stem}.md"
+    (work / rel).write_text(text(work, LESSON_MD), encoding="utf-8")
+    return rel, None
+
+
 def whole_file(work: Path, rel: str, content: str, line: int | None) -> Where:
     (work / rel).write_text(content, encoding="utf-8")
     return rel, line
@@ -195,6 +203,9 @@ CASES: list[Case] = [
     Case("lesson-nul-byte", lambda w: with_byte(w, LESSON_MD, "Two tools for data", b"\x00"), r"NUL byte at byte offset"),
     Case("lesson-fifo", lambda w: fifo(w, LESSON_MD), r"not a regular file", process=True),
     Case("lesson-folder", lesson_is_a_folder, r"not a regular file"),
+    Case("lesson-name-markup", lambda w: lesson_named(w, "08 <b>later"), r"file name may hold only letters"),
+    Case("lesson-name-windows", lambda w: lesson_named(w, "08 later?"), r"file name may hold only letters"),
+    Case("lesson-name-percent", lambda w: lesson_named(w, "08-100%"), r"file name may hold only letters"),
     Case("lesson-too-big", lambda w: (append(w, LESSON_MD, "x" * 4_100_000, "xxx")[0], None), r"limit is"),
     Case(
         "bom-then-bad-front-matter",
