@@ -151,6 +151,33 @@ def test_the_notes_check_for_unescaped_html_finds_what_genankis_finds():
     assert sum(map(bool, found)) > 1000  # the random strings hold both kinds
 
 
+def test_practice_fields_pass_genankis_own_html_check():
+    """Practice notes skip genanki's check for unescaped HTML when a deck is packaged
+    (deck.PracticeNote). Here genanki's own check runs over every field of the lesson's
+    practice deck, a pooled attention deck and one of a lesson named as oddly as build.py
+    allows; flashcards keep the check (the test below)."""
+    import genanki
+
+    from generator.anki import lesson_notes
+    from generator.anki.deck import PracticeNote, assemble
+    from generator.anki.kinds import practice_notes
+    from generator.anki.settings import KindSettings, PracticeSettings
+    from generator.build import _LESSON_NAME
+
+    root = Path(__file__).resolve().parent.parent
+    lesson = [spec for spec in lesson_notes("07-sequence-tools", root / "cards", 5) if spec.section == "practice"]
+    pooled = PracticeSettings(kinds={"attention": KindSettings(3, {"difficulty": "challenge", "d_k": 3, "n_keys": 4, "n_queries": 2}, pool=5)})
+    odd = "Ünit 8.1 - a_b"
+    assert _LESSON_NAME.fullmatch(odd)
+    specs = [*lesson, *practice_notes("07-sequence-tools", pooled, 8), *practice_notes(odd, pooled, 9)]
+    assert {spec.note_type.key for spec in specs} >= {"attention-practice", "attention-map-reasoning", "rnn-practice"}
+    found = [tags for spec in specs for field in spec.fields.values()
+             if (tags := genanki.Note._find_invalid_html_tags_in_field(field))]
+    assert found == []
+    decks = assemble("07-sequence-tools", "T", lesson)
+    assert {type(note) for deck in decks for note in deck.notes} == {PracticeNote}
+
+
 def test_a_field_with_unescaped_html_still_warns(tmp_path):
     import dataclasses
 
