@@ -15,7 +15,7 @@ the way a real `python build.py` pays them.
 ``--split`` draws only the lesson's figures, in a fresh process, and prints the CPU seconds
 (process time, which a shared machine disturbs less than wall time) of importing matplotlib,
 drawing the figures, writing their SVGs and their PNGs, the garbage collection after each
-figure (figures/render.py: collected_once), how many times matplotlib's mathtext parsed a
+figure (generator/collector.py: paused), how many times matplotlib's mathtext parsed a
 label (figures/mathlabels.py: once per label), and the CPU of all garbage collections.
 """
 from __future__ import annotations
@@ -66,25 +66,26 @@ clock = time.process_time
 make = getattr(practice, "worked_example", None) or (lambda s: practice.draw(s, key=practice.WORKED_EXAMPLE_KEY))
 examples = {{"worked": make({seed})}}
 started = clock()
+from generator import collector
 from generator.figures import render
 from matplotlib.mathtext import MathTextParser
 import gc
 cpu = {{"import matplotlib": clock() - started, "draw": 0.0, "svg": 0.0, "png": 0.0, "collect": 0.0}}
-collector = {{"cpu": 0.0, "start": 0.0}}  # every garbage collection while the figures are made
+collections = {{"cpu": 0.0, "start": 0.0}}  # every garbage collection while the figures are made
 def timed(phase, info):
     if phase == "start":
-        collector["start"] = clock()
+        collections["start"] = clock()
     else:
-        collector["cpu"] += clock() - collector["start"]
+        collections["cpu"] += clock() - collections["start"]
 gc.callbacks.append(timed)
 for name, query in {lesson!r}:
-    with render.collected_once() as collected:  # as the figure cache draws each figure
+    with collector.paused(collect=True) as collected:  # as the figure cache draws each figure
         t = clock(); fig = prepare(name, dict(parse_qsl(query)), examples).draw(); cpu["draw"] += clock() - t
         t = clock(); render.to_svg(fig, close=False); cpu["svg"] += clock() - t
         t = clock(); render.to_png(fig, close=not collected); cpu["png"] += clock() - t
         t = clock()
     cpu["collect"] += clock() - t
-print(json.dumps({{"cpu": cpu, "parses": MathTextParser._parse_cached.cache_info().misses, "gc": collector["cpu"]}}))
+print(json.dumps({{"cpu": cpu, "parses": MathTextParser._parse_cached.cache_info().misses, "gc": collections["cpu"]}}))
 """
 
 
@@ -97,7 +98,7 @@ def split(lesson: list[tuple[str, str]], seed: int, repeat: int) -> int:
     print(f"{len(lesson)} figures of {LESSON.name}, CPU s in a fresh process (the run with the least CPU of {repeat}):")
     print("  " + ", ".join(f"{phase} {seconds:.2f}" for phase, seconds in cpu.items()) + f"; total {sum(cpu.values()):.2f}")
     print(f"  mathtext parses: {best['parses']}; garbage collections {best['gc']:.3f} s of it (each figure drawn as the cache does:"
-          " render.collected_once, \"collect\" its one collection)")
+          " collector.paused, \"collect\" its one collection)")
     return 0
 
 

@@ -386,12 +386,14 @@ def test_smallest_text_is_the_one_findobj_finds() -> None:
 
 
 def test_figures_are_drawn_with_the_collector_paused_then_collected() -> None:
-    """render.collected_once, around every figure the figure cache draws: the same bytes as
+    """collector.paused(collect=True), around every figure the figure cache draws: the same bytes as
     with the collector running, no collection while the figure is drawn and rendered, the
     figure freed by the one collection at the end without being closed, and the collector
     left as found."""
     import gc
     import weakref
+
+    from generator import collector
 
     plain = render.to_svg_and_png(registry.draw("rnn", {"T": "5"}))
     starts: list[int] = []
@@ -402,7 +404,7 @@ def test_figures_are_drawn_with_the_collector_paused_then_collected() -> None:
 
     gc.callbacks.append(count)
     try:
-        with render.collected_once() as collected:
+        with collector.paused(collect=True) as collected:
             fig = registry.draw("rnn", {"T": "5"})
             figure, texts = weakref.ref(fig), [weakref.ref(t) for t in fig.axes[0].texts]
             paused = render.to_svg_and_png(fig, close=False)
@@ -416,7 +418,7 @@ def test_figures_are_drawn_with_the_collector_paused_then_collected() -> None:
     assert gc.isenabled()
     gc.disable()
     try:
-        with render.collected_once() as collected:
+        with collector.paused(collect=True) as collected:
             pass
         assert not gc.isenabled() and not collected  # a caller's pause is kept: close the figure
     finally:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import collector
 from ..files import write_atomic
 from . import registry
 
@@ -111,7 +112,9 @@ class FigureCache:
             self.warn(f"warning: {svg_path.with_suffix('')}: damaged figure cache entry, drawn again")
         from . import render  # matplotlib: only a cache miss draws
 
-        with render.collected_once() as collected:
+        # The figure's cycles are freed by the one collection at the end, so it needs no
+        # close() (whose clear() rebuilds every Axes); closed when a caller paused the collector.
+        with collector.paused(collect=True) as collected:
             svg, png = render.to_svg_and_png(prepared.draw(), dpi=self.png_dpi or render.style.DPI, close=not collected)
         self.drawn += 1
         write_atomic(png_path, png)

@@ -6,10 +6,7 @@ through ``rc_context`` so a render never leaves global state behind for another 
 """
 from __future__ import annotations
 
-import gc
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -136,32 +133,6 @@ def to_svg_and_png(fig: Figure, dpi: float = style.DPI, *, close: bool = True) -
     finally:
         if close:
             _close(fig)
-
-
-@contextmanager
-def collected_once() -> Iterator[bool]:
-    """No cyclic garbage collection while a figure is drawn and rendered; one collection of
-    the youngest generation when it is done.
-
-    A figure is a web of cycles (figure and canvas, axes and artists) that lives only until
-    it is rendered. The collector, run every 700 allocations, scanned its live objects again
-    and again and moved them to older generations, where only a full collection (which also
-    scans everything matplotlib's import made) found them once they were garbage: 0.105 s
-    of the lesson figures' 1.45 s of CPU. Paused, everything the figure allocates stays in
-    the youngest generation, and one collection of it frees what the figure left (lesson 7:
-    collections 0.105 -> 0.055 s, and a lower peak). Yields whether that collection will
-    run: a figure it frees needs no ``close`` (whose ``clear()`` rebuilds every Axes it
-    empties). A caller that paused the collector keeps it paused, and gets False.
-    """
-    if not gc.isenabled():
-        yield False
-        return
-    gc.disable()
-    try:
-        yield True
-    finally:
-        gc.enable()
-        gc.collect(0)
 
 
 def _close(fig: Figure) -> None:
