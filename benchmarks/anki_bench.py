@@ -72,20 +72,29 @@ def _largest_field(apkg: Path) -> int:
             return max(len(f.encode()) for (fields,) in con.execute("select flds from notes") for f in fields.split("\x1f"))
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of the children it has reaped: a
+    large deck's forked half (kinds.FORK_AT) is reaped before build_deck returns."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _one_build(work: Path, notes: int, pool: int) -> dict:
     """Run in a child process: one build, its wall time and peak RSS."""
     sys.path.insert(0, str(ROOT))
     from generator.anki import build_deck
 
     cards = _cards_dir(work, notes, pool)
+    cpu_before = _cpu()
     started = time.perf_counter()
     report = build_deck(LESSON, TITLE, cards, work / "out" / f"{LESSON}.apkg", SEED)
     seconds = time.perf_counter() - started
+    cpu = _cpu() - cpu_before
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     # A large deck's second half is built in a forked child (kinds.FORK_AT): its peak.
     child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     digest = hashlib.sha256(report.path.read_bytes()).hexdigest()
-    return {"notes": notes, "pool": pool, "seconds": seconds, "peak_mib": peak_kib / 1024,
+    return {"notes": notes, "pool": pool, "seconds": seconds, "cpu": cpu, "peak_mib": peak_kib / 1024,
             "child_peak_mib": child_kib / 1024, "apkg_bytes": report.bytes,
             "media": report.media, "path": str(report.path), "sha256": digest,
             "largest_field": _largest_field(report.path)}

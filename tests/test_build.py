@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LESSON, run_build
+from conftest import EPOCH, LESSON, run_build
 
 TINY = """\
 ---
@@ -135,3 +135,23 @@ def test_malformed_source_date_epoch_is_a_usage_error(tmp_path):
     done = run_build("--out", str(tmp_path), "--seed", "1", epoch="yesterday")
     assert done.returncode == 2 and "SOURCE_DATE_EPOCH" in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_deck_with_new_numbers_under_the_same_time_is_warned_once(tmp_path):
+    """The lesson build's deck: a new seed under a fixed SOURCE_DATE_EPOCH ships notes Anki
+    would not take as newer, so the build warns; the same seed again (identical bytes) and a
+    damaged earlier package (no time to compare with) do not."""
+    out = tmp_path / "out"
+    deck = out / "cards" / f"{LESSON}.apkg"
+
+    def warned(seed: str) -> list[str]:
+        done = run_build("--out", str(out), "--seed", seed, "--no-html", "--no-pdf", "--quiet")
+        assert done.returncode == 0, done.stderr
+        return [line for line in (done.stdout + done.stderr).splitlines() if line.startswith("warning:")]
+
+    assert warned("1") == []
+    (line,) = warned("2")
+    assert f"{deck}: notes carry modification time {EPOCH}, not later than the previous build's {EPOCH}" in line
+    assert warned("2") == []
+    deck.write_bytes(b"not a zip")
+    assert warned("3") == [] and deck.read_bytes()[:2] == b"PK"

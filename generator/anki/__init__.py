@@ -26,7 +26,7 @@ from ..errors import BuildError
 from .cards import Flashcard, parse_cards
 from .deck import MediaSource, NoteSpec, assemble
 from .flashcards import flashcard_notes
-from .package import apkg_bytes, previous_note_mtime, write_apkg
+from .package import Previous, apkg_bytes, write_apkg
 from .settings import PracticeSettings, parse_settings
 from ..model import Lesson
 from ..stamp import build_mtime
@@ -120,9 +120,7 @@ def package_lesson(lesson: Lesson, cards_dir: Path, seed: int, mtime: int, previ
         notes = lesson_notes(lesson.name, cards_dir, seed)
         decks, media = _placed(lesson.name, lesson.title, notes)
         data = apkg_bytes(decks, media, mtime)
-    old_stamp = previous_note_mtime(previous)
-    old_digest = _file_digest(previous) if old_stamp is not None else None
-    warnings = _stale_warnings(previous, mtime, old_stamp, old_digest, hashlib.sha256(data).hexdigest())
+    warnings = _stale_warnings(previous, mtime, Previous.at(previous), hashlib.sha256(data).hexdigest())
     return data, _report(previous, notes, decks, media, len(data), mtime, seed, warnings)
 
 
@@ -156,9 +154,12 @@ def _placed(lesson: str, title: str, notes: list[NoteSpec]) -> tuple[list, dict[
     return assemble(lesson, title, notes), media
 
 
-def _stale_warnings(path: Path, stamp: int, old_stamp: int | None, old_digest: str | None, new_digest: str) -> list[str]:
+def _stale_warnings(path: Path, stamp: int, previous: Previous, new_digest: str) -> list[str]:
     """Warn when changed notes ship under a time Anki will not treat as newer."""
-    if old_stamp is None or old_stamp < stamp or old_digest == new_digest:
+    if previous.data is None or previous.same_as(new_digest):
+        return []
+    old_stamp = previous.note_mtime()
+    if old_stamp is None or old_stamp < stamp:
         return []
     return [
         f"{path}: notes carry modification time {stamp}, not later than the previous build's {old_stamp}; "
@@ -176,8 +177,7 @@ def write_notes(lesson: str, title: str, notes: list[NoteSpec], out_path: Path, 
     """Place ``notes`` in the lesson's decks and write the package (also used by the benchmark)."""
     decks, media = _placed(lesson, title, notes)
     stamp = build_mtime() if mtime is None else mtime
-    old_stamp = previous_note_mtime(out_path)
-    old_digest = _file_digest(out_path) if old_stamp is not None else None
+    previous = Previous.at(out_path)
     size = write_apkg(out_path, decks, media, stamp)
-    warnings = _stale_warnings(out_path, stamp, old_stamp, old_digest, _file_digest(out_path))
+    warnings = _stale_warnings(out_path, stamp, previous, _file_digest(out_path))
     return _report(out_path, notes, decks, media, size, stamp, seed, warnings)

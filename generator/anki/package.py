@@ -19,6 +19,7 @@ The pipeline takes the bytes and writes them with the rest of the build;
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import json
@@ -29,6 +30,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -59,26 +61,41 @@ def collection_bytes(decks: Sequence[genanki.Deck], mtime: int) -> bytes:
         conn.close()
 
 
-def previous_note_mtime(path: Path) -> int | None:
-    """The newest note modification time in an existing package, or None.
+@dataclass(frozen=True)
+class Previous:
+    """The package an earlier build left where a deck is about to be written, read before
+    it is replaced: to warn when a build would ship new numbers under a modification time
+    Anki treats as "not newer" (a fixed SOURCE_DATE_EPOCH with a new seed)."""
 
-    Used to warn when a build would ship new numbers under an mtime Anki will
-    treat as "not newer" (a fixed SOURCE_DATE_EPOCH with a new seed).
-    """
-    if not path.is_file():
-        return None
-    try:
-        with zipfile.ZipFile(path) as archive:
-            data = archive.read("collection.anki2")
-        conn = sqlite3.connect(":memory:")
+    data: bytes | None  # None: no file there
+
+    @classmethod
+    def at(cls, path: Path) -> Previous:
         try:
-            conn.deserialize(data)
-            (stamp,) = conn.execute("select max(mod) from notes").fetchone()
-        finally:
-            conn.close()
-    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.DatabaseError):
-        return None  # not ours or damaged: nothing to compare with
-    return int(stamp) if stamp is not None else None
+            return cls(path.read_bytes())
+        except (FileNotFoundError, IsADirectoryError):
+            return cls(None)
+
+    def same_as(self, digest: str) -> bool:
+        return self.data is not None and hashlib.sha256(self.data).hexdigest() == digest
+
+    def note_mtime(self) -> int | None:
+        """The newest note modification time in the package, or None. Its collection is
+        inflated and opened only here, so a rebuild that changed nothing skips it."""
+        if self.data is None:
+            return None
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                data = archive.read("collection.anki2")
+            conn = sqlite3.connect(":memory:")
+            try:
+                conn.deserialize(data)
+                (stamp,) = conn.execute("select max(mod) from notes").fetchone()
+            finally:
+                conn.close()
+        except (OSError, KeyError, zipfile.BadZipFile, sqlite3.DatabaseError):
+            return None  # not ours or damaged: nothing to compare with
+        return int(stamp) if stamp is not None else None
 
 
 def _entry(name: str, mtime: int) -> zipfile.ZipInfo:
