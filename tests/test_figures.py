@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from matplotlib.text import Text
 
 from generator.errors import ParameterError
 from generator.figures import attention, lifts, pipelines, registry, render, rnn, vit
@@ -43,17 +44,35 @@ def plain_text(root: ET.Element, gid: str) -> str:
     return "".join(group(root, gid).itertext()).strip()
 
 
-def math_source(svg: bytes, gid: str) -> str:
-    """A symbol-with-subscript mathtext label read back from its glyphs, as ``$h_{0}$``.
+def math_glyphs(svg: bytes, gid: str) -> list[tuple[str, float, float, float]]:
+    """The glyphs of a mathtext label as (character, size, x, y), in drawing order.
 
-    Labels are written glyph by glyph (``<text>`` each, at its own place and size): the
-    full-size glyphs spell the symbol, the smaller ones its subscript, which must sit lower
-    (SVG's y grows downwards) and to the right. Mathtext's minus sign reads as '-'."""
+    A math label is drawn glyph by glyph as outlines (figures/mathlabels.py): matplotlib
+    writes each glyph's character in a comment, then a group that places the glyph's outline
+    (``translate(x y) scale(s -s)``, s proportional to the font size). Mathtext's minus
+    sign reads as '-'."""
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+    root = ET.fromstring(svg, parser=parser)
+    found = [e for e in root.iter() if e.get("id") == gid]
+    assert len(found) == 1, f"expected one element with id {gid}, found {len(found)}"
+    children = list(found[0])
+    assert not list(found[0].iter(f"{SVG}text")), f"{gid}: a math label's glyphs are outlines, not text"
     glyphs = []
-    for e in group(ET.fromstring(svg), gid).iter(f"{SVG}text"):
-        size = float(re.search(r"font-size:\s*([\d.]+)px", e.get("style")).group(1))
-        x, y = (float(v) for v in re.fullmatch(r"translate\(([-\d.]+) ([-\d.]+)\)", e.get("transform")).groups())
-        glyphs.append((e.text.replace("\u2212", "-"), size, x, y))
+    for comment, placed in zip(children, children[1:]):
+        if comment.tag is not ET.Comment:
+            continue
+        move = re.fullmatch(r"translate\(([-\d.]+) ([-\d.]+)\) scale\(([\d.]+) -([\d.]+)\)", placed.get("transform"))
+        assert move and placed.find(f"{SVG}use") is not None, f"{gid}: a glyph comment without its outline"
+        x, y, size, _ = (float(v) for v in move.groups())
+        glyphs.append((comment.text.strip().replace("\u2212", "-"), size, x, y))
+    return glyphs
+
+
+def math_source(svg: bytes, gid: str) -> str:
+    """A symbol-with-subscript mathtext label read back from its glyphs, as ``$h_{0}$``:
+    the full-size glyphs spell the symbol, the smaller ones its subscript, which must sit
+    lower (SVG's y grows downwards) and to the right."""
+    glyphs = math_glyphs(svg, gid)
     assert glyphs, f"no glyphs in {gid}"
     full = max(size for _, size, _, _ in glyphs)
     symbol = [g for g in glyphs if g[1] == full]
@@ -313,10 +332,24 @@ def test_rendering_is_byte_identical_within_and_across_processes() -> None:
     assert there.stdout.split("\n")[:3] == here
 
 
-def test_svg_keeps_text_as_text() -> None:
-    svg = render.to_svg(rnn.rnn(T=2)).decode()
-    assert "<text" in svg and "DejaVuSans-" not in svg  # no glyph outlines defined
-    assert ">an input and an output at every step<" in svg
+def test_svg_keeps_plain_text_as_text_and_outlines_math() -> None:
+    """Plain labels stay text (a font list that falls back to Arial or Helvetica); a math
+    label's glyphs, placed one by one for DejaVu's metrics, are outlines, so a viewer
+    without DejaVu Sans cannot set them in a font of other widths."""
+    fig = rnn.rnn(T=2)
+    labels = [t for t in fig.findobj(Text) if t.get_gid() and t.get_text()]
+    svg = render.to_svg(fig)
+    assert ">an input and an output at every step<" in svg.decode()
+    math = [t for t in labels if "$" in t.get_text()]
+    plain = [t for t in labels if "$" not in t.get_text()]
+    assert math and plain
+    root = ET.fromstring(svg)
+    for t in plain:
+        assert "".join(group(root, t.get_gid()).itertext()).strip() == t.get_text()
+    for t in math:
+        glyphs = math_glyphs(svg, t.get_gid())
+        letters = re.sub(r"[^A-Za-z0-9]", "", t.get_text().replace("\\mathrm", ""))
+        assert "".join(c for c, *_ in glyphs if c.isalnum()) == letters, t.get_text()
 
 
 @pytest.mark.parametrize("dpi", [100, 150])

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from matplotlib.textpath import TextToPath
 
 from generator.figures import checks, registry, render, style
 from generator.practice import attention as practice
@@ -19,6 +20,7 @@ from generator.practice import attention as practice
 BOX_W, BOX_H = 1100, 600
 CSS_PX_PER_PT = 96 / 72  # an SVG sized in pt is shown at 4/3 px per pt
 FLOOR_PX = 18
+SVG_NS = "{http://www.w3.org/2000/svg}"
 
 EXAMPLES = {
     "worked": practice.Problem.given([1, 0], [[-2, -2], [-2, -2], [2, 2]], [[0, 1], [-1, 2], [-2, 0]]),
@@ -68,11 +70,17 @@ def display_scale(root: ET.Element) -> float:
 
 
 def font_sizes(root: ET.Element) -> list[float]:
+    """The size of every text in the file: text kept as text by its font-size, and each
+    glyph drawn as an outline (math labels) by the scale matplotlib gives the outline,
+    which is the font size over TextToPath.FONT_SCALE."""
     sizes = []
     for e in root.iter():
         m = re.search(r"font-size:\s*([\d.]+)px", e.get("style") or "")
         if m:
             sizes.append(float(m.group(1)))
+        outline = re.search(r"scale\(([\d.]+) -([\d.]+)\)", e.get("transform") or "")
+        if outline and e.find(f"{SVG_NS}use") is not None:
+            sizes.append(float(outline.group(1)) * TextToPath.FONT_SCALE)
     return sizes
 
 

@@ -10,6 +10,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.mathtext import MathTextParser
@@ -54,22 +55,28 @@ def test_a_label_puts_its_ink_where_matplotlib_does(label: str, ha: str, va: str
         assert abs(cols.min() - cols_b.min()) <= 1 and abs(cols.max() - cols_b.max()) <= 1
 
 
-def test_svg_glyphs_are_text_in_the_fonts_mathtext_chose() -> None:
-    """The SVG keeps each glyph as text, with the size and face matplotlib's own mathtext writes
-    for it (read from matplotlib's SVG of the same label: its <tspan>s)."""
-    def glyphs(ours: bool) -> list[tuple[str, str]]:
+def test_svg_glyphs_are_outlines_of_the_glyphs_mathtext_chose() -> None:
+    """The SVG draws each glyph as the outline of the very glyph, in the very face and at the
+    size, that matplotlib's own mathtext draws (read from matplotlib's SVG of the same label
+    with its glyphs as outlines, ``svg.fonttype`` "path"), and keeps no glyph as text."""
+    def glyphs(ours: bool) -> list[str]:
         fig, ax = style.canvas(700, 200)
         if ours:
             style.text(ax, 350, 100, r"$h_{t-1}$", gid="label")
+            svg = render.to_svg(fig)
         else:
             ax.text(
                 350, 100, r"$h_{t-1}$", fontsize=style.font(style.MATH_PX), ha="center", va="center", color=style.INK,
                 gid="label",
             )
-        root = ET.fromstring(render.to_svg(fig))
-        group = next(e for e in root.iter() if e.get("id") == "label")
-        tag = "text" if ours else "tspan"
-        return [(e.text, re.sub(r";\s*fill:.*", "", e.get("style"))) for e in group.iter(f"{{http://www.w3.org/2000/svg}}{tag}")]
+            buffer = io.BytesIO()
+            with matplotlib.rc_context({"svg.fonttype": "path"}):
+                fig.savefig(buffer, format="svg")
+            svg = buffer.getvalue()
+        group = next(e for e in ET.fromstring(svg).iter() if e.get("id") == "label")
+        assert not list(group.iter("{http://www.w3.org/2000/svg}text"))
+        # An outline's id names its face and glyph (e.g. DejaVuSans-Oblique-4b).
+        return [e.get("{http://www.w3.org/1999/xlink}href") for e in group.iter("{http://www.w3.org/2000/svg}use")]
 
     theirs, ours = glyphs(False), glyphs(True)
     assert len(theirs) == 4 and ours == theirs

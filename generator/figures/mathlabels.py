@@ -23,7 +23,9 @@ font when named by family and style, is left to matplotlib.
 """
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -130,7 +132,31 @@ class _OneParse:
         scale = self._renderer.points_to_pixels(1.0)
         up = -1.0 if self._renderer.flipy() else 1.0
         cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-        for glyph in label.glyphs:
-            dx, dy = glyph.x * scale, glyph.y * scale
-            gx, gy = x + dx * cos - dy * sin, y + up * (dx * sin + dy * cos)
-            self._renderer.draw_text(gc, gx, gy, glyph.char, glyph.font, angle, ismath=False)
+        with _outlined():
+            for glyph in label.glyphs:
+                dx, dy = glyph.x * scale, glyph.y * scale
+                gx, gy = x + dx * cos - dy * sin, y + up * (dx * sin + dy * cos)
+                self._renderer.draw_text(gc, gx, gy, glyph.char, glyph.font, angle, ismath=False)
+
+
+@contextlib.contextmanager
+def _outlined() -> Iterator[None]:
+    """In an SVG, a label's glyphs drawn as their outlines (matplotlib's own ``svg.fonttype``
+    "path": each glyph defined once, then placed), not as text; other renderers ignore it.
+
+    Each glyph sits where mathtext put it for DejaVu's metrics. As text, a viewer without
+    DejaVu Sans (macOS, Windows and phones ship none) sets it in its own default font, a
+    serif of other widths: "key k_i" reads "ke y k i", and typst's handout did the same. As
+    outlines the label looks the same everywhere; plain labels stay text, in a font list that
+    falls back to Arial and Helvetica. matplotlib writes each glyph's character in a comment
+    beside its outline, so the label can still be read back from the file.
+    """
+    import matplotlib
+
+    # One key set and put back (rc_context would copy every setting, per label).
+    before = matplotlib.rcParams["svg.fonttype"]
+    matplotlib.rcParams["svg.fonttype"] = "path"
+    try:
+        yield
+    finally:
+        matplotlib.rcParams["svg.fonttype"] = before
