@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.practice import attention
+from generator.practice.steps import worked_steps
 from test_practice_reference import DECIMALS, SPEC, as_rows, dec, dec_text, learner_chain, learner_readings, ref_head
 
 SEEDS = range(5000)
@@ -79,9 +80,13 @@ def check_problem(problem: attention.Problem, difficulty: str) -> None:
             "exp": as_rows(text["exp"])[j], "exp_sum": [sums[j]], "weights": as_rows(text["weights"])[j],
             "output": out_text,
         }
-        for step, got in learner_chain(text, j).items():
-            for mine, theirs in zip(got, printed[step], strict=True):
-                assert learner_readings(mine, DECIMALS[step]) == {theirs}, (step, mine, theirs)
+        # Also for one who divides by the square root as the card's step prints it.
+        root = worked_steps(problem)[j].sqrt_d_k
+        assert abs(Decimal(root) - Decimal(d_k).sqrt()) < Decimal("5e-7"), root
+        for chain in (learner_chain(text, j), learner_chain(text, j, root)):
+            for step, got in chain.items():
+                for mine, theirs in zip(got, printed[step], strict=True):
+                    assert learner_readings(mine, DECIMALS[step]) == {theirs}, (step, mine, theirs, root)
 
 
 @pytest.mark.parametrize("difficulty", ["standard", "challenge"])

@@ -67,16 +67,18 @@ def half_unit(places: int) -> Decimal:
 CALCULATOR_DIGITS = 10
 
 
-def learner_chain(text: dict, j: int) -> dict[str, list[Decimal]]:
+def learner_chain(text: dict, j: int, root: str | None = None) -> dict[str, list[Decimal]]:
     """Query ``j``'s steps as a learner works them, each from the printed digits of the
-    step before, to 40 significant digits (sums and products of printed numbers exact)."""
+    step before, to 40 significant digits (sums and products of printed numbers exact).
+    ``root``: the square root of d_k as the card prints it, for a learner who divides by
+    that instead of the exact root."""
     q_t, k_t, v_t = as_rows(text["query"])[j], text["keys"], text["values"]
     s_t, sc_t = as_rows(text["scores"])[j], as_rows(text["scaled"])[j]
     e_t, w_t = as_rows(text["exp"])[j], as_rows(text["weights"])[j]
     total = text["exp_sum"][j] if isinstance(text["exp_sum"], list) else text["exp_sum"]
     with localcontext() as ctx:
         ctx.prec = 40
-        root = Decimal(len(k_t[0])).sqrt()
+        root = Decimal(len(k_t[0])).sqrt() if root is None else Decimal(root)
         return {
             "scores": [sum(Decimal(a) * Decimal(b) for a, b in zip(q_t, k)) for k in k_t],
             "scaled": [Decimal(s) / root for s in s_t],

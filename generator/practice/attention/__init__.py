@@ -21,7 +21,7 @@ Display rounding (ROUNDING)
 
     The rule a drawn problem guarantees (``consistent_at_display``): a learner who
     takes the *displayed* numbers of one step and computes the next step (with the
-    exact sqrt(d_k)) gets a number that rounds to the displayed next step under any
+    exact sqrt(d_k), or with sqrt(d_k) as the steps print it, to ROOT_DECIMALS = 6) gets a number that rounds to the displayed next step under any
     rule for halves: within half a unit in the last displayed place of it, and at
     least NEAR_TIE (a hundredth) of a unit away from the tie. Four decimals on the
     scaled scores keep exp() from amplifying their rounding; three on the weights
@@ -75,6 +75,8 @@ from .levels import (  # noqa: F401
 )
 from .display import (  # noqa: F401
     ROUNDING,
+    ROOT_DECIMALS,
+    shown_root,
     _round,
     fmt,
     _input_text,

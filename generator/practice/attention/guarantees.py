@@ -10,7 +10,7 @@ import numpy as np
 
 from .solving import Problem
 from .levels import LEVELS, Level, WEIGHT_CEILING, WEIGHT_FLOOR
-from .display import Display, ROUNDING, rounded
+from .display import Display, ROUNDING, rounded, shown_root
 
 
 # --- guarantees ------------------------------------------------------------
@@ -90,7 +90,8 @@ def consistent_at_display(p: Problem | Display) -> bool:
     unit away from the tie on either side.
 
     Steps: q, K exactly -> scores -> scores / sqrt(d_k) -> exp -> sum -> exp / sum ->
-    sum_i w_i v_i, each starting from the numbers printed for the step before.
+    sum_i w_i v_i, each starting from the numbers printed for the step before; the scaled
+    scores both with the exact sqrt(d_k) and with the printed one (ROOT_DECIMALS).
     """
     d = _shown(p)
     q, k, v = d.rows("query"), np.asarray(d.keys), np.asarray(d.values)
@@ -100,6 +101,7 @@ def consistent_at_display(p: Problem | Display) -> bool:
         checks = (
             (q @ k.T, scores, "scores"),
             (scores / math.sqrt(d.d_k), scaled, "scaled"),
+            (scores / shown_root(d.d_k), scaled, "scaled"),  # by the root as the step prints it
             (np.exp(scaled), exp, "exp"),
             (exp.sum(axis=1, keepdims=True), exp_sum, "exp_sum"),
             (exp / exp_sum, weights, "weights"),

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from .display import ROUNDING
+from .display import ROUNDING, shown_root
 from .guarantees import _TINY, _clear_of_ties, _half_unit
 from .levels import Level, WEIGHT_CEILING, WEIGHT_FLOOR
 
@@ -67,6 +67,7 @@ def screen(q: np.ndarray, k: np.ndarray, v: np.ndarray, lv: Level) -> tuple[np.n
         misses = [(np.abs(got - shown[step]) - _clear_of_ties(step)).max(axis=-1) for got, step in (
             (q @ kt, "scores"),
             (shown["scores"] / math.sqrt(d_k), "scaled"),
+            (shown["scores"] / shown_root(d_k), "scaled"),
             (np.exp(shown["scaled"]), "exp"),
             (shown["exp"].sum(axis=-1, keepdims=True), "exp_sum"),
             (shown["exp"] / shown["exp_sum"], "weights"),
