@@ -11,7 +11,8 @@ Kinds (KINDS):
 * ``dominant_score`` the query is stretched by 1, 2, 4, 8: one score comes to dominate
                      and the output approaches that key's value.
 * ``scaling_dk``     the same kind of head at a small and a large d_k, with and without
-                     dividing by sqrt(d_k).
+                     dividing by sqrt(d_k); drawn only when ``shows_scaling`` holds, so
+                     the numbers show what the answer says.
 
 Every number in a prompt, answer or explanation comes from ``attention.solve`` on
 drawn inputs (or from numpy on the engine's output) and is printed with
@@ -455,8 +456,9 @@ def shows_scaling(small: dict[str, Any], big: dict[str, Any]) -> bool:
     def spread(weights: list[float]) -> bool:
         return max(weights) <= SPREAD_MAX and sum(w >= SPREAD_FLOOR for w in weights) >= SPREAD_KEYS
 
-    return (0 < small["spread"] < big["spread"] and small["raw_max"] <= SMALL_RAW_MAX
-            and big["raw_max"] >= SATURATED and big["raw_max"] > small["raw_max"] and spread(small["scaled_weights"]) and spread(big["scaled_weights"]))
+    return (0 < small["spread"] < big["spread"]
+            and small["raw_max"] <= SMALL_RAW_MAX and big["raw_max"] >= SATURATED and big["raw_max"] > small["raw_max"]
+            and spread(small["scaled_weights"]) and spread(big["scaled_weights"]))
 
 
 def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasoning | None]:

@@ -21,9 +21,10 @@ Display rounding (ROUNDING)
 
     The rule a drawn problem guarantees (``consistent_at_display``): a learner who
     takes the *displayed* numbers of one step and computes the next step (with the
-    exact sqrt(d_k), or with sqrt(d_k) as the steps print it, to ROOT_DECIMALS = 6) gets a number that rounds to the displayed next step under any
-    rule for halves: within half a unit in the last displayed place of it, and at
-    least NEAR_TIE (a hundredth) of a unit away from the tie. Four decimals on the
+    exact sqrt(d_k), or with sqrt(d_k) as the steps print it, to ROOT_DECIMALS = 6)
+    gets a number that rounds to the displayed next step under any rule for halves:
+    within half a unit in the last displayed place of it, and at least NEAR_TIE (a
+    hundredth) of a unit away from the tie. Four decimals on the
     scaled scores keep exp() from amplifying their rounding; three on the weights
     keep sum_i w_i v_i within half a cent of the displayed output. That sum is a
     whole number of thousandths, so it ends exactly in 5 (a tie) in about one head
