@@ -94,6 +94,17 @@ def test_plain_output_walks_through_every_step():
         assert step in out
 
 
+def test_a_given_head_whose_output_is_a_half_cent_is_flagged():
+    # Displayed weights 0.041, 0.346, 0.613 and values (-1, -1), (1, 3), (0, 1): the first
+    # output worked from them is -0.041 + 0.346 = 0.305, on the half between 0.30 and 0.31.
+    code, out, err = run("--query=-0.5,-1.8", "--keys", "-1.7,1.7;1.6,-0.9;-1.1,-0.6", "--values", "-1,-1;1,3;0,1")
+    assert code == 0 and err == ""
+    assert "w1 = 0.210 / 5.162 = 0.041" in out and "0.346 x (1, 3)" in out  # the chain the note is about
+    assert "Note: in this head a step worked from the rounded numbers" in out
+    code, out, err = run(*EXAMPLE)  # 0.401 + 0.401 = 0.802 and 0.198 + 0.401 = 0.599: clear of any half
+    assert "Note:" not in out
+
+
 def test_several_queries_and_negative_numbers():
     code, out, err = run("--query", "-1,0;0,1", "--keys", "1,0;0,1", "--values", "1;2", "--json")
     assert code == 0, err

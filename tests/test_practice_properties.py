@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.practice import attention
-from test_practice_reference import DECIMALS, SPEC, as_rows, dec, dec_text, half_unit, ref_head
+from generator.practice.steps import worked_steps
+from test_practice_reference import DECIMALS, SPEC, as_rows, dec, dec_text, learner_chain, learner_readings, ref_head
 
 SEEDS = range(5000)
 
@@ -72,27 +73,20 @@ def check_problem(problem: attention.Problem, difficulty: str) -> None:
         for v in values:
             assert out_text != [dec_text(x, DECIMALS["output"]) for x in v], (out_text, v)
 
-        # Consistency at display: start each step from the printed digits of the step before.
-        q_t, k_t, v_t = as_rows(text["query"])[j], text["keys"], text["values"]
-        s_t = as_rows(text["scores"])[j]
-        sc_t = as_rows(text["scaled"])[j]
-        e_t = as_rows(text["exp"])[j]
-        w_t = as_rows(text["weights"])[j]
-        learner = {
-            "scores": [sum(Decimal(a) * Decimal(b) for a, b in zip(q_t, k)) for k in k_t],
-            "scaled": [Decimal(float(Decimal(s)) / math.sqrt(d_k)) for s in s_t],
-            "exp": [Decimal(math.exp(float(Decimal(s)))) for s in sc_t],
-            "exp_sum": [sum(Decimal(e) for e in e_t)],
-            "weights": [Decimal(e) / Decimal(sums[j]) for e in e_t],
-            "output": [sum(Decimal(w_) * Decimal(v[c]) for w_, v in zip(w_t, v_t)) for c in range(len(v_t[0]))],
-        }
+        # Consistency at display: a learner starting each step from the printed digits of
+        # the step before writes down the printed number, whatever they do with halves.
         printed = {
-            "scores": s_t, "scaled": sc_t, "exp": e_t, "exp_sum": [sums[j]], "weights": w_t, "output": out_text,
+            "scores": as_rows(text["scores"])[j], "scaled": as_rows(text["scaled"])[j],
+            "exp": as_rows(text["exp"])[j], "exp_sum": [sums[j]], "weights": as_rows(text["weights"])[j],
+            "output": out_text,
         }
-        for step, got in learner.items():
-            slack = half_unit(DECIMALS[step]) + Decimal("1e-12")  # float exp/sqrt noise only
-            for mine, theirs in zip(got, printed[step]):
-                assert abs(mine - Decimal(theirs)) <= slack, (step, mine, theirs)
+        # Also for one who divides by the square root as the card's step prints it.
+        root = worked_steps(problem)[j].sqrt_d_k
+        assert abs(Decimal(root) - Decimal(d_k).sqrt()) < Decimal("5e-7"), root
+        for chain in (learner_chain(text, j), learner_chain(text, j, root)):
+            for step, got in chain.items():
+                for mine, theirs in zip(got, printed[step], strict=True):
+                    assert learner_readings(mine, DECIMALS[step]) == {theirs}, (step, mine, theirs, root)
 
 
 @pytest.mark.parametrize("difficulty", ["standard", "challenge"])

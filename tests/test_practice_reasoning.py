@@ -95,6 +95,11 @@ def test_image_grid():
         assert _lead(ref["weights"]) >= 0.05
         assert [dec_text(x, 2) for x in ref["output"]] == [dec_text(x, 2) for x in n["mean_position"]]
         assert n["word"] in item.prompt and n["word"] in item.answer
+        # The card shows the map, not the picture: the backdrop the back talks about is
+        # told on the front (the slides' figure paints the upper half of the rows as sky).
+        half = side // 2
+        assert f"The top {half} rows of patches show sky and the bottom {side - half} grass" in item.prompt
+        assert "sky and grass patches" in item.explanation
     assert sides == set(reasoning.GRID_SIDES)
 
 
@@ -187,6 +192,33 @@ def test_dominant_score():
         assert f"v{lead + 1} = {target}" in item.answer
 
 
+def _vector(text: str) -> list[float]:
+    return [float(x) for x in text.split(",")]
+
+
+def test_dominant_score_front_gives_every_number_the_back_uses():
+    # A learner has only the prompt: read q, the keys, the values, d_k and the stretches
+    # from its words, compute each weight and output from them, and find the back's numbers.
+    for seed in range(100):
+        item = reasoning.draw(seed, kind="dominant_score")
+        front = item.prompt
+        q = _vector(re.search(r"query q = \(([^)]*)\)", front).group(1))
+        keys = [_vector(m) for m in re.findall(r"k\d = \(([^)]*)\)", front)]
+        values = [_vector(m) for m in re.findall(r"v\d = \(([^)]*)\)", front)]
+        d_k = int(re.search(r"\\\(d_k = (\d+)\\\)", front).group(1))
+        assert f"divided by \\(\\sqrt{{{d_k}}}\\)" in front, front
+        stretch = [int(x) for x in re.search(r"multiplied by ([\d, ]+) in turn", front).group(1).split(", ")]
+        assert d_k == len(q) and len(keys) == len(values) == 3
+        scores = [sum(a * b for a, b in zip(q, k)) for k in keys]
+        lead = scores.index(max(scores))
+        said = re.findall(r"×(\d+): weight ([<>]?[\d.]+), output \(([^)]*)\)", item.answer)
+        assert [int(c) for c, _, _ in said] == stretch
+        for (c, weight, output), factor in zip(said, stretch):
+            w = ref_softmax([factor * s / math.sqrt(d_k) for s in scores])
+            out = [sum(wi * v[j] for wi, v in zip(w, values)) for j in range(2)]
+            assert weight == _printed(w[lead]) and output == ", ".join(dec_text(x, 2) for x in out), (seed, c)
+
+
 def test_scaling_dk():
     for seed in SEEDS:
         item = reasoning.draw(seed, kind="scaling_dk")
@@ -206,10 +238,24 @@ def test_scaling_dk():
             spread = math.sqrt(sum((s - mean) ** 2 for s in scores) / len(scores))
             assert dec_text(spread, 2) in item.explanation
             maxima[d] = (max(raw), max(scaled))
-        # What the answer claims: the raw softmax saturates at the larger d_k, scaling prevents it.
-        assert maxima[big][0] >= 0.9 - 5e-4 and maxima[big][0] > maxima[small][0]
-        assert maxima[big][1] <= 0.8 + 5e-4
-        assert dec_text(maxima[big][0], 3) in item.answer and dec_text(maxima[big][1], 3) in item.answer
+        # What the answer claims: the raw softmax saturates at the larger d_k and not at the
+        # smaller, and divided by sqrt(d_k) both heads stay spread over several keys: the
+        # largest weight at most 0.7, at least three of the four keys at 0.05 or more.
+        assert maxima[big][0] >= 0.9 - 5e-4 and maxima[small][0] <= 0.9 + 5e-4 and maxima[big][0] > maxima[small][0]
+        for d in (small, big):
+            scaled = w[2 * (d == big) + 1]
+            assert max(scaled) <= 0.7 + 5e-4 and sum(x >= 0.05 - 5e-4 for x in scaled) >= 3, (seed, d, scaled)
+        # Each maximum printed as the map prints it (never 0.000 or 1.000), in the order named.
+        said = [_printed(maxima[small][0]), _printed(maxima[big][0]), _printed(maxima[small][1]), _printed(maxima[big][1])]
+        assert re.findall(r"[<>]?\d\.\d{3}", item.answer) == said, (item.answer, said)
+
+
+def test_no_weight_in_any_reasoning_text_reads_as_none_or_all():
+    for kind in reasoning.KINDS:
+        for seed in range(100):
+            item = reasoning.draw(seed, kind=kind)
+            for text in (item.prompt, item.answer, item.explanation):
+                assert not re.search(r"(?<![\d.])[01]\.000\b", text), (kind, seed, text)
 
 
 def test_kind_none_draws_a_kind_and_matches_asking_for_it():

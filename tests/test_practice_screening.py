@@ -13,7 +13,7 @@ import pytest
 
 from generator.errors import ParameterError
 from generator.practice import seeds
-from generator.practice.attention import LEVELS, Level, Problem, broken_guarantees, draw
+from generator.practice.attention import LEVELS, Level, Problem, broken_guarantees, draw, rounded
 from generator.practice.attention.screening import screen
 
 BOARD = Level("standard", decimals=0, span=2, value_span=3, margin=0.15)
@@ -103,6 +103,21 @@ def test_rows_near_a_rounding_boundary_are_left_to_the_exact_checks():
     nudged = np.array([[np.log(0.0025 / 0.9975) * np.sqrt(2), 0.0]])
     kk = np.array([[1.0, 0.0], [0.0, 0.0]])
     assert [flags.tolist() for flags in screen(nudged, kk, v, LEVELS["standard"])] == [[False], [False]]
+
+
+def test_an_output_that_a_learner_gets_as_an_exact_half_is_refused_both_ways():
+    # Seed 5's head on main: displayed weights 0.041, 0.346, 0.613 give a first output
+    # component of -0.041 + 0.346 = 0.305 exactly, a half-cent tie (a learner rounding
+    # halves to even writes 0.30), while the card printed 0.31 from the exact weights.
+    q = np.array([[-0.5, -1.8]])
+    k = np.array([[-1.7, 1.7], [1.6, -0.9], [-1.1, -0.6]])
+    v = np.array([[-1.0, -1.0], [1.0, 3.0], [0.0, 1.0]])
+    problem = Problem.given(q, k, v)
+    assert rounded(problem).text["weights"] == [["0.041", "0.346", "0.613"]]
+    assert rounded(problem).text["output"] == [["0.31", "1.61"]]
+    assert broken_guarantees(problem, LEVELS["standard"]) == ["consistent_at_display"]
+    fails, passes = screen(q, k, v, LEVELS["standard"])
+    assert (fails.tolist(), passes.tolist()) == ([True], [False])
 
 
 def test_a_head_whose_exponentials_all_print_as_zero_is_not_passed():

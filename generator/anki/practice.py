@@ -195,8 +195,9 @@ def _json_escaped(text: str) -> str:
 _ROUNDING_RULE = (
     "Rounding: every number shown is the exact value rounded to "
     + ", ".join(f"{STEP_WORDS[name]} {n}" for name, n in attention.ROUNDING.items())
-    + " decimals. Working from the rounded numbers of the step before lands within half a unit"
-    " of the last digit shown."
+    + " decimals. Working each step from the rounded numbers of the step before gives a number"
+    " that rounds to the one shown: no step ends on or near a half, so rounding halves up or to"
+    " even gives the same."
 )
 
 

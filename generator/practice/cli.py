@@ -223,6 +223,12 @@ def worked_text(problem: attention.Problem) -> str:
         who = " and ".join(f"k{i + 1}" for i in most)
         tie = " (tie)" if len(most) > 1 else ""
         out(f"Most attended: {who}{tie}, weight {weights.cells[most[0]]}")
+    if problem.seed is None and not attention.consistent_at_display(problem):
+        # A given head keeps no guarantee; say so where the board would disagree with a learner.
+        out("")
+        out("Note: in this head a step worked from the rounded numbers before it does not round clearly to "
+            "the number shown (it lands on or near a half, or further off), so learners may write another "
+            "digit; drawn heads never do this.")
     if problem.seed is not None:
         out("")
         out("Common slips (what a learner gets instead):")

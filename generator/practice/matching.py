@@ -87,7 +87,7 @@ TASKS: tuple[Task, ...] = (
     _t(CNN_RNN, "Generate alt text word by word from one global embedding of the image.",
        "Word by word means a recurrent decoder; one global embedding means no per-region lookup, so CNN + RNN."),
     _t(CNN_RNN, "Describe a snapshot in a sentence, where the word generator sees the image only once, as one encoding.",
-       "Seeing the image once, as one encoding, is the CNN summary that sets the RNN's first state."),
+       "Seeing the image once, as one encoding: the CNN summary goes into the RNN as its first input, before any word, and never again."),
     _t(CNN_RNN, "Produce a short title for each holiday photo, working from one fixed-length code of the picture.",
        "A fixed-length code of the whole photo is what a CNN gives; a short title is a word sequence an RNN can write."),
     _t(CNN_RNN, "Turn a photo into a one-line description when only a pooled feature vector of it can be stored.",

@@ -11,7 +11,8 @@ Kinds (KINDS):
 * ``dominant_score`` the query is stretched by 1, 2, 4, 8: one score comes to dominate
                      and the output approaches that key's value.
 * ``scaling_dk``     the same kind of head at a small and a large d_k, with and without
-                     dividing by sqrt(d_k).
+                     dividing by sqrt(d_k); drawn only when ``shows_scaling`` holds, so
+                     the numbers show what the answer says.
 
 Every number in a prompt, answer or explanation comes from ``attention.solve`` on
 drawn inputs (or from numpy on the engine's output) and is printed with
@@ -206,8 +207,9 @@ def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
             f"A captioning model with attention is about to write the word \"{subject}\". The image is cut into "
             f"{side} x {side} = {side * side} patches; the decoder's query is compared with the key of every patch "
             f"(\\(d_k = {EMBED_DIM}\\)) and a softmax turns the scores into the weights shown, one per patch "
-            "(row 1 at the top, column 1 on the left). Which patch gets the most weight, and what does that tell "
-            "you about the image?"
+            f"(row 1 at the top, column 1 on the left). The top {side // 2} rows of patches show {top} and the "
+            f"bottom {side - side // 2} {bottom}, and somewhere there is a {subject}. Which patch gets the most "
+            "weight, and what does that tell you about the image?"
         )
         answer = (
             f"Row {row + 1}, column {col + 1} (the {where} of the image), with weight {_w(w[best])}; "
@@ -404,7 +406,8 @@ def _dominant_score(seed: int, variant: int) -> Callable[[np.random.PCG64], Reas
         value_list = ", ".join(f"v{i + 1} = {_int_vec(v)}" for i, v in enumerate(values))
         stretch = ", ".join(str(c) for c in STRETCH)
         prompt = (
-            f"A head has query q = {_int_vec(q)}, keys {key_list} and values {value_list}. The query is multiplied "
+            f"A head has query q = {_int_vec(q)}, keys {key_list} and values {value_list}; here \\(d_k = {len(q)}\\), "
+            f"so every score is divided by \\(\\sqrt{{{len(q)}}}\\) before the softmax. The query is multiplied "
             f"by {stretch} in turn, which multiplies every score by the same factor. What happens to the weights "
             "and to the output?"
         )
@@ -434,12 +437,34 @@ def _dominant_score(seed: int, variant: int) -> Callable[[np.random.PCG64], Reas
 
 DK_PAIRS = ((4, 64), (2, 32), (8, 128))
 SCALING_KEYS = 4
+# What the answer says, as bounds on the printed weights (``shows_scaling``): unscaled,
+# the small head still spreads (largest weight at most SMALL_RAW_MAX) while the large one
+# saturates (at least SATURATED); scaled, neither head gives one key more than SPREAD_MAX,
+# and at least SPREAD_KEYS keys get SPREAD_FLOOR or more in each.
+SMALL_RAW_MAX = 0.9
+SATURATED = 0.9
+SPREAD_MAX = 0.7
+SPREAD_KEYS = 3
+SPREAD_FLOOR = 0.05
+
+
+def shows_scaling(small: dict[str, Any], big: dict[str, Any]) -> bool:
+    """Whether a scaling_dk draw shows what its answer claims, judged on its printed
+    weights (``facts`` of the small and the large d_k): the larger d_k spreads its scores
+    more, its raw softmax saturates on one key where the small head's does not, and once
+    divided by sqrt(d_k) both heads keep attention spread over several keys."""
+    def spread(weights: list[float]) -> bool:
+        return max(weights) <= SPREAD_MAX and sum(w >= SPREAD_FLOOR for w in weights) >= SPREAD_KEYS
+
+    return (0 < small["spread"] < big["spread"]
+            and small["raw_max"] <= SMALL_RAW_MAX and big["raw_max"] >= SATURATED and big["raw_max"] > small["raw_max"]
+            and spread(small["scaled_weights"]) and spread(big["scaled_weights"]))
 
 
 def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasoning | None]:
     def make(bits: np.random.PCG64) -> Reasoning | None:
         pair = DK_PAIRS[seeds.below(bits, len(DK_PAIRS))]
-        rows, labels, facts = [], [], {}
+        rows, labels, facts, exact = [], [], {}, {}
         for d in pair:
             # Entries +1 or -1: each score is a sum of d_k terms of +-1.
             q = seeds.integers(bits, 0, 1, d) * 2 - 1.0
@@ -451,6 +476,7 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
             raw = attention.solve(q * math.sqrt(d), keys, values)
             rows += [raw.weights[0], scaled.weights[0]]
             labels += [f"d_k = {d}, raw", f"d_k = {d}, scaled"]
+            exact[d] = (raw.weights[0].max(), scaled.weights[0].max())  # printed by _w, as the map prints them
             facts[d] = {
                 "query": q.tolist(),
                 "keys": keys.tolist(),
@@ -465,8 +491,7 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         s, b = facts[small], facts[big]
         # The draw must show the effect the question is about.
         # (A small head whose scores are all equal shows nothing about spread.)
-        if not (0 < s["spread"] < b["spread"] and b["raw_max"] >= 0.9 and b["raw_max"] > s["raw_max"]
-                and b["scaled_max"] <= 0.8 and b["raw_max"] - b["scaled_max"] >= 0.2):
+        if not shows_scaling(s, b):
             return None
         weights = np.vstack(rows)
         numbers = {"d_k": list(pair), **{str(d): facts[d] for d in pair}}
@@ -477,9 +502,9 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
             "the softmax do with these scores as they are, and what changes when they are divided by \\(\\sqrt{d_k}\\) first?"
         )
         answer = (
-            f"Unscaled, the largest weight is {_w(s['raw_max'])} at \\(d_k = {small}\\) but "
-            f"{_w(b['raw_max'])} at \\(d_k = {big}\\): the softmax saturates on one key. Divided by \\(\\sqrt{{d_k}}\\), "
-            f"the largest weights are {_w(s['scaled_max'])} and {_w(b['scaled_max'])}: "
+            f"Unscaled, the largest weight is {_w(exact[small][0])} at \\(d_k = {small}\\) but "
+            f"{_w(exact[big][0])} at \\(d_k = {big}\\): the softmax saturates on one key. Divided by \\(\\sqrt{{d_k}}\\), "
+            f"the largest weights are {_w(exact[small][1])} and {_w(exact[big][1])}: "
             "attention stays spread over several keys."
         )
         explanation = (

@@ -9,11 +9,10 @@ under the same numbers, with the same digits. The numbering is the lesson's:
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .attention import Problem, fmt, rounded
+from .attention import ROOT_DECIMALS, Problem, fmt, rounded, shown_root
 
 # (name, title) in the order a learner computes them; a step's number is its place here.
 # Names are the engine's ROUNDING steps, so each step's digits follow its rounding.
@@ -42,7 +41,7 @@ class QuerySteps:
     index: int  # 0-based query number
     n_queries: int
     d_k: int
-    sqrt_d_k: str  # sqrt(d_k) at the scaled scores' precision
+    sqrt_d_k: str  # sqrt(d_k) to ROOT_DECIMALS, as a learner may divide by it
     query: tuple[str, ...]
     keys: tuple[tuple[str, ...], ...]
     values: tuple[tuple[str, ...], ...]
@@ -92,7 +91,7 @@ def _worked_steps(problem: Problem) -> tuple[QuerySteps, ...]:
         )
         views.append(
             QuerySteps(
-                index=j, n_queries=n_queries, d_k=shown.d_k, sqrt_d_k=fmt(math.sqrt(shown.d_k), "scaled"),
+                index=j, n_queries=n_queries, d_k=shown.d_k, sqrt_d_k=fmt(shown_root(shown.d_k), ROOT_DECIMALS),
                 query=tuple(text["query"][j]), keys=keys, values=values, steps=steps,
                 weights=tuple(shown.weights[j]), most_attended=tuple(shown.most_attended[j]),
             )

@@ -21,10 +21,14 @@ Display rounding (ROUNDING)
 
     The rule a drawn problem guarantees (``consistent_at_display``): a learner who
     takes the *displayed* numbers of one step and computes the next step (with the
-    exact sqrt(d_k)) gets within half a unit in the last displayed place of the
-    displayed next step. Four decimals on the scaled scores keep exp() from
-    amplifying their rounding; three on the weights keep sum_i w_i v_i within half
-    a cent of the displayed output. Draws that still miss are redrawn.
+    exact sqrt(d_k), or with sqrt(d_k) as the steps print it, to ROOT_DECIMALS = 6)
+    gets a number that rounds to the displayed next step under any rule for halves:
+    within half a unit in the last displayed place of it, and at least NEAR_TIE (a
+    hundredth) of a unit away from the tie. Four decimals on the
+    scaled scores keep exp() from amplifying their rounding; three on the weights
+    keep sum_i w_i v_i within half a cent of the displayed output. That sum is a
+    whole number of thousandths, so it ends exactly in 5 (a tie) in about one head
+    in five; those draws, and any other that misses, are redrawn.
 
 Guarantees of drawn problems, each a function below and all listed in GUARANTEES,
 judged on the displayed numbers and for every query:
@@ -72,6 +76,8 @@ from .levels import (  # noqa: F401
 )
 from .display import (  # noqa: F401
     ROUNDING,
+    ROOT_DECIMALS,
+    shown_root,
     _round,
     fmt,
     _input_text,
@@ -86,6 +92,8 @@ from .guarantees import (  # noqa: F401
     _TINY,
     _shown,
     _half_unit,
+    NEAR_TIE,
+    _clear_of_ties,
     all_finite,
     unique_leader,
     no_extreme_weights,

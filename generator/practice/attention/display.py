@@ -3,6 +3,7 @@
 Moved unchanged from the former ``practice/attention.py``; see the package docstring."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +24,20 @@ ROUNDING: dict[str, int] = {
     "weights": 3,
     "output": 2,
 }
+
+# Decimals of sqrt(d_k) where a step shows it ("divide by sqrt(2) ~ 1.414214"). A learner
+# may divide by the printed root rather than the exact one, and ``consistent_at_display``
+# holds for both. At four decimals (1.4142) the two quotients disagreed in the scaled
+# scores' last digit for about a quarter of drawn heads at d_k = 2 and two thirds at
+# d_k = 3; at six they differ by at most 0.02 of that digit (|score| <= 8 at d_k = 2),
+# so few draws are lost to it.
+ROOT_DECIMALS = 6
+
+
+def shown_root(d_k: int) -> float:
+    """sqrt(d_k) as a step prints it, to ROOT_DECIMALS."""
+    return round_to(math.sqrt(d_k), ROOT_DECIMALS)
+
 
 # --- display ---------------------------------------------------------------
 

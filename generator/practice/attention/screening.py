@@ -21,8 +21,8 @@ import math
 
 import numpy as np
 
-from .display import ROUNDING
-from .guarantees import _TINY, _half_unit
+from .display import ROUNDING, shown_root
+from .guarantees import _TINY, _clear_of_ties, _half_unit
 from .levels import Level, WEIGHT_CEILING, WEIGHT_FLOOR
 
 _TIE = 1e-6  # in units of the last displayed digit
@@ -64,9 +64,10 @@ def screen(q: np.ndarray, k: np.ndarray, v: np.ndarray, lv: Level) -> tuple[np.n
             shown[name], near = _shown(value, ROUNDING[name])
             unsure |= near | ~np.isfinite(value).all(axis=-1)
         # consistent_at_display: each step from the displayed step before it.
-        misses = [(np.abs(got - shown[step]) - _half_unit(step)).max(axis=-1) for got, step in (
+        misses = [(np.abs(got - shown[step]) - _clear_of_ties(step)).max(axis=-1) for got, step in (
             (q @ kt, "scores"),
             (shown["scores"] / math.sqrt(d_k), "scaled"),
+            (shown["scores"] / shown_root(d_k), "scaled"),
             (np.exp(shown["scaled"]), "exp"),
             (shown["exp"].sum(axis=-1, keepdims=True), "exp_sum"),
             (shown["exp"] / shown["exp_sum"], "weights"),
