@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -38,19 +38,47 @@ def exact_chain(w: float, u: float, xs: list[float]) -> dict[str, list[float] | 
     return {"state": states, "factor": factors, "product": math.prod(factors)}
 
 
-def hand_chain(w: float, u: float, xs: list[float]) -> dict[str, list[Decimal]]:
-    """Each step from the previous step's printed digits, rounded once."""
+def learner(x: Decimal, places: int) -> Decimal:
+    """Round an exact decimal as a learner does. A card promises one answer, so the two
+    tie rules a learner may use (half up, half to even) must agree: no step is a tie."""
+    unit = Decimal(1).scaleb(-places)
+    up, even = x.quantize(unit, rounding=ROUND_HALF_UP), x.quantize(unit, rounding=ROUND_HALF_EVEN)
+    assert up == even, f"{x} is a tie at {places} decimals"
+    return even
+
+
+def hand_chain(w: float, u: float, xs: list[float], squash: bool = True) -> dict[str, list[Decimal]]:
+    """Each step from the previous step's printed digits in exact decimal arithmetic,
+    rounded once (tanh from math.tanh's float, the rest exact). ``squash=False`` is the
+    "no tanh" slip: h_t = a_t, rounded like a state."""
+    W, U = Decimal(repr(w)), Decimal(repr(u))
     prev = Decimal(0)
     out: dict[str, list[Decimal]] = {"pre": [], "state": [], "slope": [], "factor": []}
     for x in xs:
-        pre = q(float(Decimal(repr(w)) * prev + Decimal(repr(u)) * Decimal(repr(x))), DECIMALS["pre"])
-        state = q(math.tanh(float(pre)), DECIMALS["state"])
-        slope = q(1 - float(state) ** 2, DECIMALS["slope"])
-        factor = q(float(Decimal(repr(w)) * slope), DECIMALS["factor"])
+        pre = learner(W * prev + U * Decimal(repr(x)), DECIMALS["pre"])
+        state = learner(Decimal(math.tanh(float(pre))) if squash else pre, DECIMALS["state"])
+        slope = learner(1 - state * state, DECIMALS["slope"])
+        factor = learner(W * slope, DECIMALS["factor"])
         for name, value in zip(out, (pre, state, slope, factor)):
             out[name].append(value)
         prev = state
     return out
+
+
+def shown_product(factors: list[Decimal]) -> str:
+    """The product of printed factors as the card prints it (3 decimals, or 4 significant
+    digits below 0.01), rounded by hand from its exact value."""
+    x = math.prod(factors, start=Decimal(1))
+    if x == 0:  # a slope of exactly 0 (no tanh, h_t = 1); never printed as -0.000
+        return "0.000"
+    if abs(x) < Decimal("0.01"):
+        exponent = x.adjusted()
+        mantissa = learner(x.scaleb(-exponent), 3)
+        if abs(mantissa) >= 10:  # 9.9996e-3 rounds up to 1.000e-2
+            mantissa, exponent = learner(x.scaleb(-exponent - 1), 3), exponent + 1
+        sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        return f"{mantissa} × 10{sup}"
+    return str(learner(x, 3))
 
 
 def product_text(x: float) -> str:
@@ -72,16 +100,15 @@ def parse_product(text: str) -> float:
     return float(mantissa) * 10 ** int(power.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
 
 
-def slip_products(w: float, u: float, xs: list[float]) -> dict[str, float]:
-    states = exact_chain(w, u, xs)["state"]
-    h, linear = 0.0, []
-    for x in xs:
-        h = w * h + u * x
-        linear.append(h)
+def slip_chains(w: float, xs: list[float], u: float, hand: dict[str, list[Decimal]]) -> dict[str, list[Decimal]]:
+    """The factors a learner writes down with each named slip, from the definitions: w alone
+    at every step; the printed state where the slope belongs; the forward chain redone
+    without tanh."""
+    W = Decimal(repr(w))
     return {
-        "w_only": w ** len(xs),
-        "state_for_slope": math.prod(w * s for s in states),
-        "no_squash": math.prod(w * (1 - s * s) for s in linear),
+        "w_only": [learner(W, DECIMALS["factor"])] * len(xs),
+        "state_for_slope": [learner(W * h, DECIMALS["factor"]) for h in hand["state"]],
+        "no_squash": hand_chain(w, u, xs, squash=False)["factor"],
     }
 
 
@@ -99,7 +126,7 @@ def check(p: rnn.Problem, regime: str) -> None:
     for name in ("pre", "state", "slope", "factor"):
         assert text[name] == [str(d) for d in hand[name]], (name, text[name], hand[name])
     product = math.prod(float(f) for f in hand["factor"])
-    assert text["product"] == product_text(product), (text["product"], product)
+    assert text["product"] == shown_product(hand["factor"]), (text["product"], product)
     # Clearly vanishing or clearly exploding, factor by factor, on the printed digits.
     factors = [float(f) for f in hand["factor"]]
     if regime == "vanishing":
@@ -115,9 +142,13 @@ def check(p: rnn.Problem, regime: str) -> None:
     shown = parse_product(text["product"])
     assert abs(shown - exact["product"]) <= 0.01 * abs(exact["product"]), (product, exact["product"])
     assert p.solution.product == pytest.approx(exact["product"], rel=1e-12)
-    # Every slip gives a different printed product.
-    for name, value in slip_products(w, u, xs).items():
-        assert product_text(value) != text["product"], name
+    # A learner making slip Y, rounding as the card says, gets exactly the numbers the card
+    # shows for Y, and they differ from the right answer.
+    slips = rnn.mistakes(p)
+    assert set(slips) == {"w_only", "state_for_slope", "no_squash"}
+    for name, factors in slip_chains(w, xs, u, hand).items():
+        assert slips[name].text == {"factors": [str(f) for f in factors], "product": shown_product(factors)}, name
+        assert slips[name].text["product"] != text["product"], name
 
 
 @pytest.mark.parametrize("regime", rnn.REGIMES)

@@ -26,8 +26,10 @@ Display rounding (ROUNDING): the hand chain
     the chain a learner writes down: each step is computed from the *displayed* numbers
     of the step before and rounded once (Python's round, half to even on the binary
     value). a_t = w h_{t-1} + u x_t and w * slope_t are then exact at 4 decimals.
-    ``consistent_at_display`` re-checks that chain; ``close_to_exact`` bounds how far it
-    drifts from the float64 solution (displayed product within 1 % of the exact one).
+    ``consistent_at_display`` re-checks that chain and that no rounding in it is a tie
+    (1 - 0.65^2 = 0.5775 is stored just below the midpoint, so round() would print 0.577
+    where a learner writes 0.578: such draws are rejected); ``close_to_exact`` bounds how
+    far it drifts from the float64 solution (displayed product within 1 % of the exact one).
 
 Guarantees of drawn problems (GUARANTEES, judged on the displayed numbers):
     all_finite; clear_regime (every factor <= VANISH_BOUND for "vanishing", every
@@ -36,7 +38,14 @@ Guarantees of drawn problems (GUARANTEES, judged on the displayed numbers):
     not_saturated (every displayed |h_t| in [0.05, 0.95], so no state reads as 0 or
     +-1 and tanh' is visible); inputs_vary (not every x_t equal, so the steps
     differ); close_to_exact; slips_differ (every named slip gives a displayed product different from
-    the right one, so "if you got X you made slip Y" is true); consistent_at_display.
+    the right one, so "if you got X you made slip Y" is true); slips_unambiguous (each slip's
+    own hand chain, rounded as the card says, has no tie to break, so X is one number);
+    consistent_at_display.
+
+Slips (``mistakes``): each slip's numbers are what a learner making it writes down,
+    through the same rounded hand chain as the right answer: "w alone" multiplies w,
+    "state for the slope" multiplies w by the printed states, "no tanh" redoes the forward
+    chain with h_t = a_t (each state rounded to 3 decimals like any state).
 """
 from __future__ import annotations
 
@@ -182,20 +191,30 @@ class Display:
         return out
 
 
-def rounded(problem: Problem) -> Display:
-    """The problem as the learner computes it: the hand chain (see "Display rounding")."""
-    w, u = _round(problem.w, 1), _round(problem.u, 1)
-    xs = [_round(x, 1) for x in problem.xs]
-    h0 = _round(problem.h0, ROUNDING["state"])
+def _as_is(a: float) -> float:
+    return a
+
+
+def _chain(w: float, u: float, xs: list[float], h0: float, squash: Callable[[float], float]) -> Display:
+    """The hand chain with ``squash`` as the activation: each step from the rounded numbers
+    of the step before, rounded once. The right answer squashes with tanh; the "no tanh"
+    slip runs the very same chain with h_t = a_t."""
     pre, state, slope, factor = [], [], [], []
     prev = h0
     for x in xs:
         pre.append(_round(w * prev + u * x, ROUNDING["pre"]))
-        state.append(_round(math.tanh(pre[-1]), ROUNDING["state"]))
+        state.append(_round(squash(pre[-1]), ROUNDING["state"]))
         slope.append(_round(1 - state[-1] ** 2, ROUNDING["slope"]))
         factor.append(_round(w * slope[-1], ROUNDING["factor"]))
         prev = state[-1]
     return Display(w, u, xs, h0, pre, state, slope, factor, _round_product(math.prod(factor)))
+
+
+def rounded(problem: Problem) -> Display:
+    """The problem as the learner computes it: the hand chain (see "Display rounding")."""
+    w, u = _round(problem.w, 1), _round(problem.u, 1)
+    xs = [_round(x, 1) for x in problem.xs]
+    return _chain(w, u, xs, _round(problem.h0, ROUNDING["state"]), math.tanh)
 
 
 # --- guarantees ------------------------------------------------------------
@@ -205,10 +224,6 @@ _TINY = 1e-9
 
 def _shown(p: Problem | Display) -> Display:
     return p if isinstance(p, Display) else rounded(p)
-
-
-def _half(step: str) -> float:
-    return 0.5 * 10.0 ** -ROUNDING[step] + _TINY
 
 
 def all_finite(p: Problem | Display) -> bool:
@@ -233,25 +248,40 @@ def inputs_vary(p: Problem | Display) -> bool:
     return len(set(_shown(p).xs)) > 1
 
 
-def consistent_at_display(p: Problem | Display) -> bool:
-    """From each displayed step, the next one computed by hand lands on the displayed
-    next step within half a unit in its last place (the product: within half a unit of
-    its third decimal, or 0.05 % when printed in scientific notation)."""
-    d = _shown(p)
+def _clear(value: float, shown: float, decimals: int) -> bool:
+    """``shown`` is ``value`` rounded to ``decimals`` with no tie to break: a learner who
+    rounds half up and one who rounds half to even write the same digits. A value within
+    _TINY of a midpoint counts as a tie (a decimal tie such as 1 - 0.45^2 = 0.7975 is
+    stored a hair off the midpoint, and round() on that binary value may go either way)."""
+    return abs(value - shown) < 0.5 * 10.0 ** -decimals - _TINY
+
+
+def _clear_product(value: float, shown: float) -> bool:
+    """As _clear, for the product's two formats (3 decimals, or 4 significant digits)."""
+    if value != 0 and abs(value) < 0.01:
+        unit = 10.0 ** (int(f"{value:.3e}".split("e")[1]) - 3)
+        return abs(value - shown) < 0.5 * unit * (1 - 1e-6)
+    return _clear(value, shown, ROUNDING["product"])
+
+
+def chain_clear(d: Display, squash: Callable[[float], float] = math.tanh) -> bool:
+    """From each displayed step, the next one computed by hand (with ``squash`` as the
+    activation) rounds to the displayed next step with no tie to break."""
     prev = d.h0
     for t in range(d.T):
-        if abs(d.w * prev + d.u * d.xs[t] - d.pre[t]) > _half("pre"):
-            return False
-        if abs(math.tanh(d.pre[t]) - d.state[t]) > _half("state"):
-            return False
-        if abs(1 - d.state[t] ** 2 - d.slope[t]) > _half("slope"):
-            return False
-        if abs(d.w * d.slope[t] - d.factor[t]) > _half("factor"):
+        if not (_clear(d.w * prev + d.u * d.xs[t], d.pre[t], ROUNDING["pre"])
+                and _clear(squash(d.pre[t]), d.state[t], ROUNDING["state"])
+                and _clear(1 - d.state[t] ** 2, d.slope[t], ROUNDING["slope"])
+                and _clear(d.w * d.slope[t], d.factor[t], ROUNDING["factor"])):
             return False
         prev = d.state[t]
-    product = math.prod(d.factor)
-    tolerance = _half("product") if abs(d.product) >= 0.01 else 5e-4 * abs(d.product)
-    return abs(product - d.product) <= tolerance
+    return _clear_product(math.prod(d.factor), d.product)
+
+
+def consistent_at_display(p: Problem | Display) -> bool:
+    """The displayed numbers are the hand chain a learner writes down, every rounding in it
+    unambiguous (see chain_clear)."""
+    return chain_clear(_shown(p))
 
 
 def close_to_exact(p: Problem) -> bool:
@@ -264,6 +294,12 @@ def slips_differ(p: Problem) -> bool:
     return all(s.text["product"] != shown for s in mistakes(p).values())
 
 
+def slips_unambiguous(p: Problem | Display) -> bool:
+    """Every named slip's chain rounds with no tie to break, so "if you got X" names one X."""
+    return all(clear and _clear_product(math.prod(factors), _round_product(math.prod(factors)))
+               for factors, clear in _slip_work(_shown(p)).values())
+
+
 def _checks(p: Problem, regime: str) -> dict[str, Callable[[], bool]]:
     d = rounded(p)
     return {
@@ -274,11 +310,12 @@ def _checks(p: Problem, regime: str) -> dict[str, Callable[[], bool]]:
         "consistent_at_display": lambda: consistent_at_display(d),
         "close_to_exact": lambda: close_to_exact(p),
         "slips_differ": lambda: slips_differ(p),
+        "slips_unambiguous": lambda: slips_unambiguous(d),
     }
 
 
 GUARANTEES = ("clear_regime", "not_saturated", "inputs_vary", "all_finite", "consistent_at_display",
-              "close_to_exact", "slips_differ")
+              "close_to_exact", "slips_differ", "slips_unambiguous")
 
 
 def broken_guarantees(p: Problem, regime: str | None = None) -> list[str]:
@@ -352,23 +389,27 @@ SLIP_EXPLANATIONS = {
 }
 
 
-def mistakes(problem: Problem) -> dict[str, Slip]:
-    """The named slips and the product each one leads to."""
-    w, sol = problem.w, problem.solution
-    linear = []
-    h = problem.h0
-    for x in problem.xs:
-        h = w * h + problem.u * x
-        linear.append(h)
-    factors = {
-        "w_only": [w] * problem.T,
-        "state_for_slope": [w * h for h in sol.state],
-        "no_squash": [w * (1 - h * h) for h in linear],
-    }
+def _slip_work(d: Display) -> dict[str, tuple[list[float], bool]]:
+    """Each named slip's factors, worked by hand from the right chain's displayed numbers
+    and rounded as the card says, and whether every rounding on the way was clear."""
+    places = ROUNDING["factor"]
+    for_slope = [d.w * h for h in d.state]
+    no_tanh = _chain(d.w, d.u, d.xs, d.h0, _as_is)
     return {
-        name: Slip(name, [_round(f, ROUNDING["factor"]) for f in fs], _round_product(math.prod(fs)), SLIP_EXPLANATIONS[name])
-        for name, fs in factors.items()
+        "w_only": ([d.w] * d.T, True),
+        "state_for_slope": ([_round(f, places) for f in for_slope],
+                            all(_clear(f, _round(f, places), places) for f in for_slope)),
+        "no_squash": (no_tanh.factor, chain_clear(no_tanh, _as_is)),
     }
+
+
+def mistakes(problem: Problem) -> dict[str, Slip]:
+    """The named slips and the product each one leads to, through the same rounded hand
+    chain as the right answer: the states a learner has written down (state for the
+    slope), or the whole forward chain redone with h_t = a_t (no tanh)."""
+    work = _slip_work(rounded(problem))
+    return {name: Slip(name, factors, _round_product(math.prod(factors)), SLIP_EXPLANATIONS[name])
+            for name, (factors, _) in work.items()}
 
 
 # --- data for templates and JSON ---------------------------------------------
