@@ -8,10 +8,13 @@ shape (T = 2) is drawn for 5,000 seeds in each regime.
 """
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pytest
 
 from generator.errors import ParameterError
@@ -210,6 +213,13 @@ def test_guarantees_can_fail():
     # With h near 0, tanh' is 1 to three decimals and "w alone" gives the printed answer.
     flat = rnn.Problem.given(1.5, 0.1, [0.0, 0.0])
     assert "slips_differ" in rnn.broken_guarantees(flat, "exploding")
+    # h_2 = -0.650: 1 - 0.4225 = 0.5775, a tie every learner breaks upwards (0.578), stored
+    # just below the midpoint (round() gave 0.577).
+    tie = rnn.Problem.given(0.6, -0.3, [1.0, 2.0])
+    assert "consistent_at_display" in rnn.broken_guarantees(tie, "vanishing")
+    # Without tanh, h_2 = a_2 = 1.35 and 1 - 1.8225 ties at 3 decimals (-0.822 or -0.823).
+    slip_tie = rnn.Problem.given(0.7, -0.5, [-1.0, -2.0])
+    assert rnn.broken_guarantees(slip_tie, "vanishing") == ["slips_unambiguous"]
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -241,3 +251,90 @@ def test_horizon_states_the_bound():
     hv, he = rnn.horizon(v), rnn.horizon(e)
     assert hv["relation"] == "at most" and hv["value"] == pytest.approx(0.7**20)
     assert he["relation"] == "at least" and he["value"] == pytest.approx(1.2**20) and he["text"] == "38"
+
+
+# --- what the back and the slide say about many steps ------------------------------------
+
+STEPS = 20
+_VERDICT = re.compile(r"at most \\\((\d\.\d+)\^\{(\d+)\}\\\) ≈ (.+?)\. It vanishes\.")
+
+
+def continuations(w: float, u: float, h0: float, rng, n: int = 2000, steps: int = STEPS, spread: float = 5.0):
+    """``n`` runs of ``steps`` more steps of h_t = tanh(w h_{t-1} + u x_t) from ``h0``, with
+    inputs anywhere in [-spread, spread]: each run's product of factors w (1 - h_t^2)."""
+    xs = rng.uniform(-spread, spread, size=(n, steps))
+    h, product = np.full(n, h0), np.ones(n)
+    for t in range(steps):
+        h = np.tanh(w * h + u * xs[:, t])
+        product *= w * (1 - h * h)
+    return product
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 2))
+def test_the_vanishing_bound_on_the_back_holds_over_the_steps_it_covers(seed):
+    # The back claims "N steps multiply the gradient by at most b^N": whatever the next N
+    # inputs (and whatever state they start from), the product of N more factors of this
+    # very RNN stays within it. With b = 0.7 for every w (main) it failed: w = 0.9 can keep
+    # its factors near 0.9.
+    from generator.anki.practice import rnn_fields
+
+    p = rnn.draw(seed, key="rnn", variant=0)
+    found = _VERDICT.search(html.unescape(rnn_fields("07-x", p)["Answer"]))
+    assert found, rnn_fields("07-x", p)["Answer"]
+    base, steps, shown = float(found.group(1)), int(found.group(2)), found.group(3)
+    assert steps == STEPS and shown == product_text(base**steps)
+    rng = np.random.default_rng(seed)
+    # Random inputs from several states, and inputs that hold the state at 0 (every
+    # factor then is w itself, the largest a factor can be).
+    for start, spread in ((float(rnn.rounded(p).state[-1]), 5.0), (0.0, 5.0), (0.5, 1.0), (-0.9, 2.0), (0.0, 0.0)):
+        products = continuations(p.w, p.u, start, rng, spread=spread)
+        assert (np.abs(products) <= base**steps * (1 + 1e-12)).all(), (p.w, base, products.max())
+    assert base**steps < 1  # it vanishes
+
+
+def test_growth_with_w_above_1_is_seldom_kept_up():
+    # The back of a growing problem promises growth over the steps shown only and says a
+    # tanh RNN seldom keeps every factor at least 1.2 and that the factors fall below 1.
+    # Over the whole drawing range of w and u, with whole inputs in [-2, 2] as on the cards:
+    # 20 steps keep every factor >= 1.2 in under 1 % of runs, and end with a product below 1
+    # in over 90 % (Pascanu et al. 2013: w > 1 is necessary for explosion, not sufficient).
+    rng = np.random.default_rng(2013)
+    n = 3000
+    for w in np.arange(14, 26) / 10:
+        for u in [x / 10 for x in range(-10, 11) if x]:
+            xs = rng.integers(-2, 3, size=(n, STEPS))
+            h, log_product, kept_up = np.zeros(n), np.zeros(n), np.ones(n, bool)
+            for t in range(STEPS):
+                h = np.tanh(w * h + u * xs[:, t])
+                factor = w * (1 - h * h)
+                log_product += np.log(factor)
+                kept_up &= factor >= 1.2
+            assert kept_up.mean() < 0.01, (w, u, kept_up.mean())
+            assert (log_product < 0).mean() > 0.9, (w, u, (log_product < 0).mean())
+
+
+def test_the_backs_say_only_what_holds():
+    from generator.anki.practice import rnn_fields
+
+    for seed in range(40):
+        p = rnn.draw(seed, key="rnn", variant=seed % 2)
+        back = html.unescape(rnn_fields("07-x", p)["Answer"])
+        if p.regime == "vanishing":
+            assert "It vanishes." in back and "If every factor" not in back
+        else:
+            # Growth is promised for the steps shown; 20 steps only as a hypothetical.
+            assert "explodes" not in back and "It grows over these 2 steps" in back
+            assert "If every factor stayed at least 1.2, 20 steps would multiply the gradient by at least" in back
+            assert "not enough" in back
+
+
+def test_horizon_ceiling_is_w_to_the_steps():
+    for p in rnn.lesson_examples(1).values():
+        h = rnn.horizon(p)
+        assert h["ceiling"] == pytest.approx(p.w**20) and h["w"] == f"{p.w:.1f}"
+        # A linear RNN (no tanh) multiplies by w at every step: the ceiling, reached.
+        product, hh = 1.0, 0.0
+        for x in [1, -2, 0, 2] * 5:
+            hh = p.w * hh + p.u * x
+            product *= p.w
+        assert product == pytest.approx(h["ceiling"])

@@ -5,8 +5,9 @@ the recurrence for T steps by hand and multiplies the per-step factors
 
     f_t = d h_t / d h_{t-1} = w * tanh'(a_t) = w * (1 - h_t^2)
 
-whose product is d h_T / d h_0. Factors well below 1 make that product vanish with
-T; factors above 1 make it explode. ``solve`` computes a problem exactly, ``draw``
+whose product is d h_T / d h_0. Each factor is at most w (tanh' <= 1): with w < 1 the
+product vanishes with T whatever the inputs; with w > 1 it grows only while the factors
+stay above 1, which saturation (h_t near +-1) seldom allows for long (see ``horizon``). ``solve`` computes a problem exactly, ``draw``
 draws a hand-computable one from a seed, ``rounded`` gives every step at display
 precision, ``mistakes`` the answers reached with the common slips, ``to_data`` a
 JSON-able dict. The module mirrors practice/attention.py, so a practice kind can
@@ -32,9 +33,10 @@ Display rounding (ROUNDING): the hand chain
     far it drifts from the float64 solution (displayed product within 1 % of the exact one).
 
 Guarantees of drawn problems (GUARANTEES, judged on the displayed numbers):
-    all_finite; clear_regime (every factor <= VANISH_BOUND for "vanishing", every
-    factor >= EXPLODE_BOUND for "exploding", so the product through any number of
-    such steps is at most VANISH_BOUND^T or at least EXPLODE_BOUND^T);
+    all_finite; clear_regime (every factor shown <= VANISH_BOUND for "vanishing", every
+    factor shown >= EXPLODE_BOUND for "exploding", so the product of the T steps shown is
+    at most VANISH_BOUND^T or at least EXPLODE_BOUND^T; nothing is promised about later
+    steps beyond ``horizon``'s ceiling);
     not_saturated (every displayed |h_t| in [0.05, 0.95], so no state reads as 0 or
     +-1 and tanh' is visible); inputs_vary (not every x_t equal, so the steps
     differ); close_to_exact; slips_differ (every named slip gives a displayed product different from
@@ -68,8 +70,8 @@ W_VANISH = (0.5, 0.9)
 W_EXPLODE = (1.4, 2.5)
 U_SPAN = 1.0
 X_SPAN = 2
-# A factor at most 0.7 halves the gradient every two steps; at least 1.2 multiplies
-# it by 38 in 20 steps. Both are far enough from 1 to read as "clearly" on a card.
+# A factor at most 0.7 halves the gradient every two steps; at least 1.2, kept up for 20
+# steps, would multiply it by 38. Both are far enough from 1 to read as "clearly" on a card.
 VANISH_BOUND = 0.7
 EXPLODE_BOUND = 1.2
 STATE_BAND = (0.05, 0.95)
@@ -416,12 +418,27 @@ def mistakes(problem: Problem) -> dict[str, Slip]:
 
 
 def horizon(problem: Problem, steps: int = HORIZON) -> dict[str, Any]:
-    """What the regime's bound promises after ``steps`` steps like these."""
+    """What the lesson may say about ``steps`` steps of this RNN, and the bound behind it.
+
+    ``ceiling``: every factor w (1 - h_t^2) is at most w whatever the inputs and states
+    (0 < tanh' <= 1), so ``steps`` steps multiply the gradient by at most w^steps. A bound
+    that holds: with w < 1 ("vanishing") the gradient vanishes. It is also exactly what a
+    linear RNN (no tanh) multiplies by, w at every step.
+    ``value``: the regime's bound on the factors shown, carried over ``steps`` steps
+    (VANISH_BOUND^steps, EXPLODE_BOUND^steps). For "exploding" a hypothetical only ("if
+    every factor stayed at least 1.2"): the engine guarantees the T factors shown, and a
+    longer run of a tanh RNN drifts towards +-1, where 1 - h_t^2 is small and the factors
+    fall below 1. w > 1 is necessary for an exploding gradient (each factor is at most w),
+    not sufficient (Pascanu, Mikolov and Bengio 2013, sections 2.1-2.2).
+    """
     bound = VANISH_BOUND if problem.regime == "vanishing" else EXPLODE_BOUND
     value = bound**steps
+    ceiling = problem.w**steps
     return {"steps": steps, "bound": bound, "value": value,
             "text": fmt(value, "product") if value < 0.01 else f"{value:.0f}",
-            "relation": "at most" if problem.regime == "vanishing" else "at least"}
+            "relation": "at most" if problem.regime == "vanishing" else "at least",
+            "w": fmt(problem.w, 1), "ceiling": ceiling,
+            "ceiling_text": fmt(ceiling, "product") if ceiling < 1 else f"{ceiling:,.0f}"}
 
 
 def to_data(problem: Problem) -> dict[str, Any]:
