@@ -338,3 +338,31 @@ def test_horizon_ceiling_is_w_to_the_steps():
             hh = p.w * hh + p.u * x
             product *= p.w
         assert product == pytest.approx(h["ceiling"])
+
+
+def test_the_slide_says_only_what_holds(tmp_path):
+    # Slide 9 as the lesson renders it: the left bound is w^20 for the w its table prints,
+    # and holds over 20 more steps of that RNN; the right column's 1.2^20 is an "if"; the
+    # notes' linear chain is w^20 of the right column's w.
+    from pathlib import Path
+
+    from conftest import LESSON
+    from generator.exercises import lesson_examples, template_context
+    from generator.figures.cache import FigureCache
+    from generator.notebook import to_notebook
+    from generator.source import read_lesson
+    from generator.transform import transform
+
+    lesson = read_lesson(Path(__file__).resolve().parent.parent / "slides" / f"{LESSON}.md")
+    examples = lesson_examples(lesson)
+    notebook = to_notebook(transform(lesson, template_context(lesson, examples), examples, FigureCache(tmp_path)))
+    text = "\n".join("".join(c["source"]) for c in notebook["cells"])
+    weights = re.search(r"\| weights \| \$w = ([\d.]+),\\ u = (-?[\d.]+)\$ \| \$w = ([\d.]+),\\ u = (-?[\d.]+)\$ \|", text)
+    wv, uv, we = float(weights.group(1)), float(weights.group(2)), float(weights.group(3))
+    left = re.search(r"Left: 20 steps give at most\n\$([\d.]+)\^\{20\}\$ ≈ (.+?), whatever the inputs: the gradient \*\*vanishes\*\*", text)
+    assert left and float(left.group(1)) == wv and left.group(2) == product_text(wv**20)
+    products = continuations(wv, uv, 0.0, np.random.default_rng(9), spread=3.0)
+    assert (products <= wv**20 * (1 + 1e-12)).all() and wv**20 < 1
+    assert f"Right: *if* every factor stayed ≥ 1.2, 20 steps would give\n≥ $1.2^{{20}}$ ≈ {round(1.2**20)}, but" in text
+    assert "$w > 1$ is needed to **explode**, not enough" in text and "or at least" not in text
+    assert f"{we:.1f} to the 20 ≈ {we**20:,.0f}" in text
