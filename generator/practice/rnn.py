@@ -7,10 +7,10 @@ the recurrence for T steps by hand and multiplies the per-step factors
 
 whose product is d h_T / d h_0. Each factor is at most w (tanh' <= 1): with w < 1 the
 product vanishes with T whatever the inputs; with w > 1 it grows only while the factors
-stay above 1, which saturation (h_t near +-1) seldom allows for long (see ``horizon``). ``solve`` computes a problem exactly, ``draw``
-draws a hand-computable one from a seed, ``rounded`` gives every step at display
-precision, ``mistakes`` the answers reached with the common slips, ``to_data`` a
-JSON-able dict. The module mirrors practice/attention.py, so a practice kind can
+stay above 1, which saturation (h_t near +-1) seldom allows for long (see ``horizon``).
+``solve`` computes a problem exactly, ``draw`` draws a hand-computable one from a seed,
+``rounded`` gives every step at display precision, ``mistakes`` the answers reached
+with the common slips, ``to_data`` a JSON-able dict. The module mirrors practice/attention.py, so a practice kind can
 plug it in the same way.
 
 Inputs (drawn problems)
