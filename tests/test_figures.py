@@ -158,7 +158,7 @@ def test_head_prints_exactly_the_rounded_weights_of_its_problem() -> None:
     weights = [float(s) for s in softmax_strings(q, K, 12)]
     out = [sum(w * v[j] for w, v in zip(weights, V)) for j in range(2)]
     decimals = practice.ROUNDING["output"]
-    assert plain_text(root, "head-output-text") == "[" + ", ".join(f"{x:.{decimals}f}" for x in out) + "]"
+    assert plain_text(root, "head-output-text") == "(" + ", ".join(f"{x:.{decimals}f}" for x in out) + ")"
 
 
 def test_head_of_a_drawn_problem_shows_the_chosen_query() -> None:

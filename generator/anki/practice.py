@@ -388,17 +388,6 @@ def _rnn_math(text: str) -> str:
     return _RNN_SYMBOLS.sub(lambda m: r"\(" + m.group(0).replace("tanh'", r"\tanh'") + r"\)", text)
 
 
-def _verdict(problem: rnn.Problem) -> str:
-    """What the regime's bound says about many such steps: true of every drawn problem
-    (the engine guarantees each factor is on the bound's side)."""
-    h = rnn.horizon(problem)
-    if problem.regime == "vanishing":
-        return (f"It shrinks: every factor is at most {h['bound']}, so {h['steps']} steps like these multiply the"
-                rf" gradient by at most \({h['bound']}^{{{h['steps']}}}\) ≈ {h['text']}. It vanishes.")
-    return (f"It grows: every factor is at least {h['bound']}, so {h['steps']} steps like these multiply the"
-            rf" gradient by at least \({h['bound']}^{{{h['steps']}}}\) ≈ {h['text']}. It explodes.")
-
-
 def rnn_fields(lesson: str, problem: rnn.Problem) -> dict[str, str]:
     """Every field of one scalar-RNN practice note (it has no figure)."""
     shown = rnn.rounded(problem)
@@ -417,7 +406,8 @@ def rnn_fields(lesson: str, problem: rnn.Problem) -> dict[str, str]:
             " numbers of the step before, so a chain worked by hand lands on these digits.")
     steps = fragment("rnn_steps", T=T, h0=text["h0"], sums=sums, rows=rows, product_sum=product_sum,
                      rounding_rule=rule)
-    answer = fragment("rnn_answer", T=T, states=text["state"], product=text["product"], verdict=_verdict(problem))
+    answer = fragment("rnn_answer", T=T, states=text["state"], product=text["product"], regime=problem.regime,
+                      h=rnn.horizon(problem))
     right = text["product"]
     hints = [
         {"name": name, "answer": f"the product {slip.text['product']} (factors {', '.join(slip.text['factors'])})",

@@ -25,7 +25,8 @@ ROW_H = 58
 
 
 def _vector(entries: Sequence[str]) -> str:
-    return "[" + ", ".join(entries) + "]"
+    # Round brackets, as the slides and cards write a vector: (1, 2).
+    return "(" + ", ".join(entries) + ")"
 
 
 @dataclass(frozen=True)
@@ -178,17 +179,14 @@ def attention_head(problem: practice.Problem, query: int = 0) -> Figure:
 
 
 def _brackets(ax, cx: float, cy: float, w: float, h: float) -> None:
-    """Square brackets around a column vector, so it reads as one vector."""
+    """Round brackets around a column vector, so it reads as one vector written as the
+    slides write a row one, (1, 2)."""
+    t = np.linspace(-1.0, 1.0, 25)
     for side in (-1, 1):
-        x = cx + side * w / 2
-        ax.plot(
-            [x - side * 6, x, x, x - side * 6],
-            [cy + h / 2, cy + h / 2, cy - h / 2, cy - h / 2],
-            color=style.INK,
-            linewidth=1.5,
-            solid_joinstyle="miter",
-            gid=f"head-output-bracket-{'left' if side < 0 else 'right'}",
-        )
+        # Each bracket's ends sit on the box's edge and its middle bows 7 px outwards.
+        x = cx + side * (w / 2 + 7 * (1 - t**2))
+        ax.plot(x, cy + t * h / 2, color=style.INK, linewidth=1.5, solid_capstyle="round",
+                gid=f"head-output-bracket-{'left' if side < 0 else 'right'}")
 
 
 # --- heatmaps -----------------------------------------------------------------

@@ -5,11 +5,12 @@ the recurrence for T steps by hand and multiplies the per-step factors
 
     f_t = d h_t / d h_{t-1} = w * tanh'(a_t) = w * (1 - h_t^2)
 
-whose product is d h_T / d h_0. Factors well below 1 make that product vanish with
-T; factors above 1 make it explode. ``solve`` computes a problem exactly, ``draw``
-draws a hand-computable one from a seed, ``rounded`` gives every step at display
-precision, ``mistakes`` the answers reached with the common slips, ``to_data`` a
-JSON-able dict. The module mirrors practice/attention.py, so a practice kind can
+whose product is d h_T / d h_0. Each factor is at most w (tanh' <= 1): with w < 1 the
+product vanishes with T whatever the inputs; with w > 1 it grows only while the factors
+stay above 1, which saturation (h_t near +-1) seldom allows for long (see ``horizon``).
+``solve`` computes a problem exactly, ``draw`` draws a hand-computable one from a seed,
+``rounded`` gives every step at display precision, ``mistakes`` the answers reached
+with the common slips, ``to_data`` a JSON-able dict. The module mirrors practice/attention.py, so a practice kind can
 plug it in the same way.
 
 Inputs (drawn problems)
@@ -26,17 +27,27 @@ Display rounding (ROUNDING): the hand chain
     the chain a learner writes down: each step is computed from the *displayed* numbers
     of the step before and rounded once (Python's round, half to even on the binary
     value). a_t = w h_{t-1} + u x_t and w * slope_t are then exact at 4 decimals.
-    ``consistent_at_display`` re-checks that chain; ``close_to_exact`` bounds how far it
-    drifts from the float64 solution (displayed product within 1 % of the exact one).
+    ``consistent_at_display`` re-checks that chain and that no rounding in it is a tie
+    (1 - 0.65^2 = 0.5775 is stored just below the midpoint, so round() would print 0.577
+    where a learner writes 0.578: such draws are rejected); ``close_to_exact`` bounds how
+    far it drifts from the float64 solution (displayed product within 1 % of the exact one).
 
 Guarantees of drawn problems (GUARANTEES, judged on the displayed numbers):
-    all_finite; clear_regime (every factor <= VANISH_BOUND for "vanishing", every
-    factor >= EXPLODE_BOUND for "exploding", so the product through any number of
-    such steps is at most VANISH_BOUND^T or at least EXPLODE_BOUND^T);
+    all_finite; clear_regime (every factor shown <= VANISH_BOUND for "vanishing", every
+    factor shown >= EXPLODE_BOUND for "exploding", so the product of the T steps shown is
+    at most VANISH_BOUND^T or at least EXPLODE_BOUND^T; nothing is promised about later
+    steps beyond ``horizon``'s ceiling);
     not_saturated (every displayed |h_t| in [0.05, 0.95], so no state reads as 0 or
     +-1 and tanh' is visible); inputs_vary (not every x_t equal, so the steps
     differ); close_to_exact; slips_differ (every named slip gives a displayed product different from
-    the right one, so "if you got X you made slip Y" is true); consistent_at_display.
+    the right one, so "if you got X you made slip Y" is true); slips_unambiguous (each slip's
+    own hand chain, rounded as the card says, has no tie to break, so X is one number);
+    consistent_at_display.
+
+Slips (``mistakes``): each slip's numbers are what a learner making it writes down,
+    through the same rounded hand chain as the right answer: "w alone" multiplies w,
+    "state for the slope" multiplies w by the printed states, "no tanh" redoes the forward
+    chain with h_t = a_t (each state rounded to 3 decimals like any state).
 """
 from __future__ import annotations
 
@@ -59,8 +70,8 @@ W_VANISH = (0.5, 0.9)
 W_EXPLODE = (1.4, 2.5)
 U_SPAN = 1.0
 X_SPAN = 2
-# A factor at most 0.7 halves the gradient every two steps; at least 1.2 multiplies
-# it by 38 in 20 steps. Both are far enough from 1 to read as "clearly" on a card.
+# A factor at most 0.7 halves the gradient every two steps; at least 1.2, kept up for 20
+# steps, would multiply it by 38. Both are far enough from 1 to read as "clearly" on a card.
 VANISH_BOUND = 0.7
 EXPLODE_BOUND = 1.2
 STATE_BAND = (0.05, 0.95)
@@ -182,20 +193,30 @@ class Display:
         return out
 
 
-def rounded(problem: Problem) -> Display:
-    """The problem as the learner computes it: the hand chain (see "Display rounding")."""
-    w, u = _round(problem.w, 1), _round(problem.u, 1)
-    xs = [_round(x, 1) for x in problem.xs]
-    h0 = _round(problem.h0, ROUNDING["state"])
+def _as_is(a: float) -> float:
+    return a
+
+
+def _chain(w: float, u: float, xs: list[float], h0: float, squash: Callable[[float], float]) -> Display:
+    """The hand chain with ``squash`` as the activation: each step from the rounded numbers
+    of the step before, rounded once. The right answer squashes with tanh; the "no tanh"
+    slip runs the very same chain with h_t = a_t."""
     pre, state, slope, factor = [], [], [], []
     prev = h0
     for x in xs:
         pre.append(_round(w * prev + u * x, ROUNDING["pre"]))
-        state.append(_round(math.tanh(pre[-1]), ROUNDING["state"]))
+        state.append(_round(squash(pre[-1]), ROUNDING["state"]))
         slope.append(_round(1 - state[-1] ** 2, ROUNDING["slope"]))
         factor.append(_round(w * slope[-1], ROUNDING["factor"]))
         prev = state[-1]
     return Display(w, u, xs, h0, pre, state, slope, factor, _round_product(math.prod(factor)))
+
+
+def rounded(problem: Problem) -> Display:
+    """The problem as the learner computes it: the hand chain (see "Display rounding")."""
+    w, u = _round(problem.w, 1), _round(problem.u, 1)
+    xs = [_round(x, 1) for x in problem.xs]
+    return _chain(w, u, xs, _round(problem.h0, ROUNDING["state"]), math.tanh)
 
 
 # --- guarantees ------------------------------------------------------------
@@ -205,10 +226,6 @@ _TINY = 1e-9
 
 def _shown(p: Problem | Display) -> Display:
     return p if isinstance(p, Display) else rounded(p)
-
-
-def _half(step: str) -> float:
-    return 0.5 * 10.0 ** -ROUNDING[step] + _TINY
 
 
 def all_finite(p: Problem | Display) -> bool:
@@ -233,25 +250,40 @@ def inputs_vary(p: Problem | Display) -> bool:
     return len(set(_shown(p).xs)) > 1
 
 
-def consistent_at_display(p: Problem | Display) -> bool:
-    """From each displayed step, the next one computed by hand lands on the displayed
-    next step within half a unit in its last place (the product: within half a unit of
-    its third decimal, or 0.05 % when printed in scientific notation)."""
-    d = _shown(p)
+def _clear(value: float, shown: float, decimals: int) -> bool:
+    """``shown`` is ``value`` rounded to ``decimals`` with no tie to break: a learner who
+    rounds half up and one who rounds half to even write the same digits. A value within
+    _TINY of a midpoint counts as a tie (a decimal tie such as 1 - 0.45^2 = 0.7975 is
+    stored a hair off the midpoint, and round() on that binary value may go either way)."""
+    return abs(value - shown) < 0.5 * 10.0 ** -decimals - _TINY
+
+
+def _clear_product(value: float, shown: float) -> bool:
+    """As _clear, for the product's two formats (3 decimals, or 4 significant digits)."""
+    if value != 0 and abs(value) < 0.01:
+        unit = 10.0 ** (int(f"{value:.3e}".split("e")[1]) - 3)
+        return abs(value - shown) < 0.5 * unit * (1 - 1e-6)
+    return _clear(value, shown, ROUNDING["product"])
+
+
+def chain_clear(d: Display, squash: Callable[[float], float] = math.tanh) -> bool:
+    """From each displayed step, the next one computed by hand (with ``squash`` as the
+    activation) rounds to the displayed next step with no tie to break."""
     prev = d.h0
     for t in range(d.T):
-        if abs(d.w * prev + d.u * d.xs[t] - d.pre[t]) > _half("pre"):
-            return False
-        if abs(math.tanh(d.pre[t]) - d.state[t]) > _half("state"):
-            return False
-        if abs(1 - d.state[t] ** 2 - d.slope[t]) > _half("slope"):
-            return False
-        if abs(d.w * d.slope[t] - d.factor[t]) > _half("factor"):
+        if not (_clear(d.w * prev + d.u * d.xs[t], d.pre[t], ROUNDING["pre"])
+                and _clear(squash(d.pre[t]), d.state[t], ROUNDING["state"])
+                and _clear(1 - d.state[t] ** 2, d.slope[t], ROUNDING["slope"])
+                and _clear(d.w * d.slope[t], d.factor[t], ROUNDING["factor"])):
             return False
         prev = d.state[t]
-    product = math.prod(d.factor)
-    tolerance = _half("product") if abs(d.product) >= 0.01 else 5e-4 * abs(d.product)
-    return abs(product - d.product) <= tolerance
+    return _clear_product(math.prod(d.factor), d.product)
+
+
+def consistent_at_display(p: Problem | Display) -> bool:
+    """The displayed numbers are the hand chain a learner writes down, every rounding in it
+    unambiguous (see chain_clear)."""
+    return chain_clear(_shown(p))
 
 
 def close_to_exact(p: Problem) -> bool:
@@ -264,6 +296,12 @@ def slips_differ(p: Problem) -> bool:
     return all(s.text["product"] != shown for s in mistakes(p).values())
 
 
+def slips_unambiguous(p: Problem | Display) -> bool:
+    """Every named slip's chain rounds with no tie to break, so "if you got X" names one X."""
+    return all(clear and _clear_product(math.prod(factors), _round_product(math.prod(factors)))
+               for factors, clear in _slip_work(_shown(p)).values())
+
+
 def _checks(p: Problem, regime: str) -> dict[str, Callable[[], bool]]:
     d = rounded(p)
     return {
@@ -274,11 +312,12 @@ def _checks(p: Problem, regime: str) -> dict[str, Callable[[], bool]]:
         "consistent_at_display": lambda: consistent_at_display(d),
         "close_to_exact": lambda: close_to_exact(p),
         "slips_differ": lambda: slips_differ(p),
+        "slips_unambiguous": lambda: slips_unambiguous(d),
     }
 
 
 GUARANTEES = ("clear_regime", "not_saturated", "inputs_vary", "all_finite", "consistent_at_display",
-              "close_to_exact", "slips_differ")
+              "close_to_exact", "slips_differ", "slips_unambiguous")
 
 
 def broken_guarantees(p: Problem, regime: str | None = None) -> list[str]:
@@ -352,35 +391,54 @@ SLIP_EXPLANATIONS = {
 }
 
 
-def mistakes(problem: Problem) -> dict[str, Slip]:
-    """The named slips and the product each one leads to."""
-    w, sol = problem.w, problem.solution
-    linear = []
-    h = problem.h0
-    for x in problem.xs:
-        h = w * h + problem.u * x
-        linear.append(h)
-    factors = {
-        "w_only": [w] * problem.T,
-        "state_for_slope": [w * h for h in sol.state],
-        "no_squash": [w * (1 - h * h) for h in linear],
-    }
+def _slip_work(d: Display) -> dict[str, tuple[list[float], bool]]:
+    """Each named slip's factors, worked by hand from the right chain's displayed numbers
+    and rounded as the card says, and whether every rounding on the way was clear."""
+    places = ROUNDING["factor"]
+    for_slope = [d.w * h for h in d.state]
+    no_tanh = _chain(d.w, d.u, d.xs, d.h0, _as_is)
     return {
-        name: Slip(name, [_round(f, ROUNDING["factor"]) for f in fs], _round_product(math.prod(fs)), SLIP_EXPLANATIONS[name])
-        for name, fs in factors.items()
+        "w_only": ([d.w] * d.T, True),
+        "state_for_slope": ([_round(f, places) for f in for_slope],
+                            all(_clear(f, _round(f, places), places) for f in for_slope)),
+        "no_squash": (no_tanh.factor, chain_clear(no_tanh, _as_is)),
     }
+
+
+def mistakes(problem: Problem) -> dict[str, Slip]:
+    """The named slips and the product each one leads to, through the same rounded hand
+    chain as the right answer: the states a learner has written down (state for the
+    slope), or the whole forward chain redone with h_t = a_t (no tanh)."""
+    work = _slip_work(rounded(problem))
+    return {name: Slip(name, factors, _round_product(math.prod(factors)), SLIP_EXPLANATIONS[name])
+            for name, (factors, _) in work.items()}
 
 
 # --- data for templates and JSON ---------------------------------------------
 
 
 def horizon(problem: Problem, steps: int = HORIZON) -> dict[str, Any]:
-    """What the regime's bound promises after ``steps`` steps like these."""
+    """What the lesson may say about ``steps`` steps of this RNN, and the bound behind it.
+
+    ``ceiling``: every factor w (1 - h_t^2) is at most w whatever the inputs and states
+    (0 < tanh' <= 1), so ``steps`` steps multiply the gradient by at most w^steps. A bound
+    that holds: with w < 1 ("vanishing") the gradient vanishes. It is also exactly what a
+    linear RNN (no tanh) multiplies by, w at every step.
+    ``value``: the regime's bound on the factors shown, carried over ``steps`` steps
+    (VANISH_BOUND^steps, EXPLODE_BOUND^steps). For "exploding" a hypothetical only ("if
+    every factor stayed at least 1.2"): the engine guarantees the T factors shown, and a
+    longer run of a tanh RNN drifts towards +-1, where 1 - h_t^2 is small and the factors
+    fall below 1. w > 1 is necessary for an exploding gradient (each factor is at most w),
+    not sufficient (Pascanu, Mikolov and Bengio 2013, sections 2.1-2.2).
+    """
     bound = VANISH_BOUND if problem.regime == "vanishing" else EXPLODE_BOUND
     value = bound**steps
+    ceiling = problem.w**steps
     return {"steps": steps, "bound": bound, "value": value,
             "text": fmt(value, "product") if value < 0.01 else f"{value:.0f}",
-            "relation": "at most" if problem.regime == "vanishing" else "at least"}
+            "relation": "at most" if problem.regime == "vanishing" else "at least",
+            "w": fmt(problem.w, 1), "ceiling": ceiling,
+            "ceiling_text": fmt(ceiling, "product") if ceiling < 1 else f"{ceiling:,.0f}"}
 
 
 def to_data(problem: Problem) -> dict[str, Any]:

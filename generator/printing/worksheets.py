@@ -35,6 +35,7 @@ class Version:
     head_slips: tuple[Slip, ...]
     rnn: rnn.Display
     rnn_regime: str
+    rnn_horizon: dict[str, Any]  # practice.rnn.horizon: what holds over many steps
     rnn_slips: tuple[Slip, ...]
     matching: Any  # practice.matching.Matching
     letters: tuple[str, ...]  # one per architecture, in the order listed
@@ -81,6 +82,7 @@ def draw_version(seed: int, number: int, settings: Any, lesson_number: Any) -> V
         head_slips=_head_slips(problem),
         rnn=rnn.rounded(chain),
         rnn_regime=chain.regime,
+        rnn_horizon=rnn.horizon(chain),
         rnn_slips=_rnn_slips(chain),
         matching=match,
         letters=letters,
