@@ -188,6 +188,42 @@ def test_figures_are_vectors(a4):
     assert len(out.strip().splitlines()) == 2, out  # the header lines only
 
 
+def fonts(path: Path) -> set[str]:
+    """The fonts a PDF uses, as pdffonts names them, without the subset tag and encoding."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
+    return {re.sub(r"^[A-Z]{6}\+|-Identity-H$", "", name) for name in names}
+
+
+# typst's embedded faces for text, maths and code; matplotlib's DejaVu Sans for the figures.
+TEXT_FONTS = {"LibertinusSerif-Regular", "LibertinusSerif-Bold", "LibertinusSerif-Italic", "NewCMMath-Book",
+              "NewCMMath-Bold", "DejaVuSansMono"}
+FIGURE_FONTS = {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique"}
+
+
+def test_figure_labels_are_set_in_the_font_they_were_laid_out_for(a4, letter):
+    # matplotlib places each glyph of a maths label for DejaVu Sans; typst has no DejaVu
+    # Sans of its own and set them in DejaVu Sans Mono, letters drifting apart ("ke y").
+    for folder in (a4, letter):
+        used = fonts(_files(folder, "handout"))
+        assert {"DejaVuSans", "DejaVuSans-Oblique"} <= used <= TEXT_FONTS | FIGURE_FONTS, used
+        for name in ("worksheets", "answers"):
+            assert fonts(_files(folder, name)) <= TEXT_FONTS, name
+    # The attention head figure's column labels read as words again.
+    text = " ".join(pages(_files(a4, "handout")))
+    for label in ("key ki", "softmax wi", "value vi", "path length, x1 to h5"):
+        assert label in text, label
+
+
+def test_the_figure_fonts_are_found_without_importing_matplotlib():
+    import sys
+
+    code = ("import sys; from generator.printing.typeset import figure_fonts; "
+            "print(all(p.is_file() for p in figure_fonts()), 'matplotlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
+
+
 # --- worksheets: numbers, versions -----------------------------------------------------
 
 
