@@ -161,6 +161,119 @@ def test_every_slide_title_and_fragment_on_its_slide_pages(a4):
             assert phrase in span, f"fragment {phrase!r} not on slide {k + 1} ({title})"
 
 
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory, a4, letter) -> dict[tuple[str, bool], Path]:
+    """The handout on both papers, with and without the speaker notes."""
+    out = {("a4", False): _files(a4, "handout"), ("letter", True): _files(letter, "handout")}
+    for paper, notes in (("a4", True), ("letter", False)):
+        folder = _build(tmp_path_factory.mktemp(f"{paper}-{notes}"), "--paper", paper,
+                        *(["--handout-notes"] if notes else []), figures_from=a4.parent)
+        out[paper, notes] = _files(folder, "handout")
+    return out
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def _body_words(path: Path) -> list[list[str]]:
+    """Each page's words between its header and its footer, top to bottom and left to right
+    (pdftotext -bbox: figure labels come in drawing order otherwise, not by place)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for page in out.split("<page ")[1:]:
+        height = float(re.match(r'width="[\d.]+" height="([\d.]+)"', page).group(1))
+        words = [(float(y0), float(x0), w) for x0, y0, y1, w in _WORD.findall(page)
+                 if float(y0) > 50 and float(y1) < height - 40]  # header above, "Page i of n" below
+        found.append([w for _, _, w in sorted(words, key=lambda t: (round(t[0]), t[1]))])
+    return found
+
+
+def _slide_pages(path: Path) -> dict[int, list[int]]:
+    """The pages (1-based) on which each slide's words are printed, from its "Slide N" label up
+    to the next slide's: its heading, text, tables, figure labels, code and notes."""
+    where: dict[int, list[int]] = {}
+    current = 0
+    for number, words in enumerate(_body_words(path), start=1):
+        for i, word in enumerate(words):
+            if word == "Slide" and i + 1 < len(words) and words[i + 1] == str(current + 1):
+                current += 1  # a label; "Slide 7" in a slide's own words is not the next number
+            if not where.get(current) or where[current][-1] != number:
+                where.setdefault(current, []).append(number)
+    return where
+
+
+@pytest.mark.parametrize("paper,notes", [("a4", False), ("a4", True), ("letter", False), ("letter", True)])
+def test_no_slide_is_split_across_a_page_break(handouts, paper, notes):
+    # Every slide's label, heading, text, table, figure and code (and its notes, when
+    # printed) on one page: none of this lesson's slides is taller than a page.
+    where = _slide_pages(handouts[paper, notes])
+    assert sorted(where) == list(range(1, len(_slides(_deck())) + 1))
+    split = {n: p for n, p in where.items() if len(p) > 1}
+    assert not split, f"slides over two pages (slide: pages): {split}"
+
+
+def _tall_lesson() -> str:
+    items = "\n".join(f"- item {i:03d} of a slide taller than a page" for i in range(1, 91))
+    notes = " ".join(f"Note sentence {i:03d} runs on." for i in range(1, 401))
+    return f"""---
+jupyter:
+  lesson:
+    title: "Tall"
+---
+
+# Before
+
+A short first slide.
+
+## Tall slide
+
+{items}
+
+<!-- notes -->
+The tall slide's notes.
+<!-- /notes -->
+
+## Long notes
+
+A slide that fits, whose notes do not fit beside it.
+
+<!-- notes -->
+{notes}
+<!-- /notes -->
+
+## After
+
+The last slide.
+"""
+
+
+def test_a_slide_taller_than_a_page_starts_a_page_and_prints_whole(tmp_path):
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    (slides / "tall.md").write_text(_tall_lesson())
+    out = tmp_path / "out"
+    done = run_build("--out", str(out), "--slides-dir", str(slides), "--seed", "1", "--no-html", "--no-cards",
+                     "--handout-notes")
+    assert done.returncode == 0, done.stderr
+    path = out / "print" / "tall-handout.pdf"
+    words = _body_words(path)
+    where = _slide_pages(path)
+    assert sorted(where) == [1, 2, 3, 4]
+    # The tall slide: from the top of a new page, every item once and in order, over the pages it needs.
+    tall = where[2]
+    assert len(tall) >= 2 and tall[0] > where[1][-1]
+    assert words[tall[0] - 1][:4] == ["Slide", "2", "Tall", "slide"]
+    text = " ".join(" ".join(w) for w in words)
+    assert re.findall(r"item (\d{3}) of", text) == [f"{i:03d}" for i in range(1, 91)]
+    # The slide whose notes are longer than a page: the slide itself whole on one page, its
+    # notes from under it onward, every sentence once.
+    first = words[where[3][0] - 1]
+    start = next(i for i in range(len(first) - 1) if first[i:i + 2] == ["Slide", "3"])
+    assert " ".join(first[start:]).startswith("Slide 3 Long notes A slide that fits, whose notes do not fit "
+                                              "beside it. Speaker notes. Note sentence 001")
+    assert re.findall(r"Note sentence (\d{3})", text) == [f"{i:03d}" for i in range(1, 401)]
+
+
 def test_no_raw_tex_in_any_printout(a4, letter):
     for folder in (a4, letter):
         for name in ("handout", "worksheets", "answers"):
