@@ -4,6 +4,7 @@ recomputation in plain Python from the drawn inputs, not against the code that
 printed them."""
 from __future__ import annotations
 
+import html
 import math
 import re
 import shutil
@@ -30,9 +31,10 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs
 
 def _build(out: Path, *args: str, figures_from: Path | None = None) -> Path:
     """Build the printouts into ``out``; with ``figures_from`` (an earlier output folder)
-    its figure cache is copied first, so only the printouts are made anew."""
+    its figure and execution caches are copied first, so only the printouts are made anew."""
     if figures_from is not None:
         shutil.copytree(figures_from / ".cache" / "figures", out / ".cache" / "figures")
+        shutil.copytree(figures_from / ".cache" / "execute", out / ".cache" / "execute")
     done = run_build("--out", str(out), "--seed", str(SEED), "--no-html", "--no-cards", *args)
     assert done.returncode == 0, done.stderr
     return out / "print"
@@ -184,7 +186,7 @@ def _body_words(path: Path) -> list[list[str]]:
         height = float(re.match(r'width="[\d.]+" height="([\d.]+)"', page).group(1))
         words = [(float(y0), float(x0), w) for x0, y0, y1, w in _WORD.findall(page)
                  if float(y0) > 50 and float(y1) < height - 40]  # header above, "Page i of n" below
-        found.append([w for _, _, w in sorted(words, key=lambda t: (round(t[0]), t[1]))])
+        found.append([html.unescape(w) for _, _, w in sorted(words, key=lambda t: (round(t[0]), t[1]))])
     return found
 
 
@@ -292,6 +294,107 @@ def test_speaker_notes_only_when_asked(a4, letter):
     note = "Welcome. Today is about order."
     assert note not in " ".join(pages(_files(a4, "handout")))
     assert note in " ".join(pages(_files(letter, "handout")))
+
+
+def _printed_by(source: str) -> str:
+    """What a code cell prints, run here with exec: not through the build's kernel or its cache."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(source, "<cell>", "exec"), {})
+    return re.sub(r"\s+", " ", out.getvalue()).strip()
+
+
+def test_the_live_cells_output_is_printed_under_its_code(a4, letter):
+    code = [c for c in _deck().cells if c.kind == "code"]
+    assert code
+    for folder in (a4, letter):
+        # words by place: pdftotext's reading order takes a run of spaces in a line for a column gap
+        text = _norm(" ".join(" ".join(words) for words in _body_words(_files(folder, "handout"))))
+        for cell in code:
+            last_line = re.sub(r"\s+", " ", cell.source.strip().splitlines()[-1])
+            printed = _printed_by(cell.source)
+            assert printed.startswith("weights: ")  # the lesson's live cell prints something
+            assert f"{last_line} Output {printed}" in text, (folder, printed)
+
+
+def test_the_handout_reuses_the_htmls_run_of_the_cells(a4, tmp_path, monkeypatch):
+    from generator import execute
+    from generator.build import build
+
+    runs = tmp_path / "runs"
+    real = execute._run
+
+    def counted(notebook, deck):
+        with runs.open("a") as f:  # a file: the HTML runs it in a forked child
+            f.write("run\n")
+        return real(notebook, deck)
+
+    monkeypatch.setattr(execute, "_run", counted)
+    count = lambda: len(runs.read_text().splitlines()) if runs.exists() else 0  # noqa: E731
+    for skip, execute_cells, kernels in (({"cards"}, True, 1), ({"cards", "html"}, True, 1),
+                                         ({"cards", "html"}, False, 0)):
+        out = tmp_path / f"{'-'.join(sorted(skip))}-{execute_cells}"
+        shutil.copytree(a4.parent / ".cache" / "figures", out / ".cache" / "figures")
+        before = count()
+        build([LESSON], Options(out=out, seed=SEED, mtime=1790000000, skip=frozenset(skip), execute=execute_cells),
+              lambda path, seconds: None)
+        assert count() - before == kernels, (skip, execute_cells)
+        text = " ".join(" ".join(words) for words in _body_words(out / "print" / f"{LESSON}-handout.pdf"))
+        assert ("Output weights: " in text) == execute_cells
+
+
+OUTPUTS_LESSON = """---
+jupyter:
+  lesson:
+    title: "Outputs"
+---
+
+# Outputs
+
+```python
+import base64
+from IPython.display import SVG, Image, display
+print("plain \\x1b[31mred\\x1b[0m text")
+display(SVG('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="4" y="20" '
+            'font-family="DejaVu Sans" font-size="14">drawn-by-svg</text></svg>'))
+display(Image(data=base64.b64decode("{png}")))
+6 * 7
+```
+
+## Next
+
+After the code.
+"""
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_every_kind_of_output_prints(tmp_path):
+    # A stream (its colour codes dropped), an SVG and a PNG displayed, and a value, in the order given.
+    import base64
+
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    (slides / "outputs.md").write_text(OUTPUTS_LESSON.replace("{png}", base64.b64encode(_png(8, 6)).decode()))
+    out = tmp_path / "out"
+    done = run_build("--out", str(out), "--slides-dir", str(slides), "--seed", "1", "--no-html", "--no-cards")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(" ".join(words) for words in _body_words(out / "print" / "outputs-handout.pdf"))
+    assert re.search(r"6 \* 7 Output plain red text drawn-by-svg Output 42 Slide 2 Next", text), text
+    listed = subprocess.run(["pdfimages", "-list", str(out / "print" / "outputs-handout.pdf")], capture_output=True,
+                            text=True, check=True).stdout.splitlines()[2:]
+    assert [line.split()[3:5] for line in listed] == [["8", "6"]]  # the PNG, and nothing else as pixels
 
 
 def test_figures_are_vectors(a4):
