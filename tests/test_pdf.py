@@ -605,6 +605,31 @@ def test_map_numbers_equal_a_recomputation_from_the_drawn_inputs(a4, version):
     assert _map_numbers(layout, cells) == expected
 
 
+# poppler's Catalog::getMarkInfo (22.12 here) reads /MarkInfo's /Suspects and reports
+# any value but true as the wrong type, so the valid "/Suspects false" (PDF 1.7, 14.7.1:
+# optional, boolean) that typst writes into every tagged PDF draws this line from pdfinfo.
+POPPLER_SUSPECTS = "Syntax Error: Suspects object is wrong type (boolean)"
+
+
+def test_poppler_complains_of_nothing_but_its_own_suspects_quirk(a4, letter, tmp_path):
+    for folder in (a4, letter):
+        for name in ("handout", "worksheets", "answers"):
+            data = _files(folder, name).read_bytes()
+            assert data.count(b"/MarkInfo<</Marked true/Suspects false>>") == 1, name
+            complaints = set()
+            for tool, into in ((["pdfinfo"], []), (["pdffonts"], []), (["pdftoppm", "-r", "20", "-png"], ["page"]),
+                               (["pdftotext"], ["text.txt"])):
+                done = subprocess.run([*tool, str(_files(folder, name)), *(str(tmp_path / f) for f in into)],
+                                      capture_output=True, text=True, check=True)
+                complaints |= set(done.stderr.splitlines())
+            assert complaints <= {POPPLER_SUSPECTS}, (name, complaints)
+            # The same file with the key blanked (the same length: every offset stays right) is silent.
+            quiet = tmp_path / f"{name}.pdf"
+            quiet.write_bytes(data.replace(b"/Suspects false", b" " * len(b"/Suspects false")))
+            done = subprocess.run(["pdfinfo", str(quiet)], capture_output=True, text=True, check=True)
+            assert done.stderr == "" and "Tagged:          yes" in done.stdout
+
+
 def test_same_seed_gives_byte_identical_pdfs(a4, tmp_path):
     # No printout cache in the new folder: the PDFs are typeset again.
     again = _build(tmp_path, "--worksheets", str(VERSIONS), figures_from=a4.parent)
