@@ -88,8 +88,9 @@ class PrintCache:
 def _compile(sources: dict[str, bytes], timestamp: int) -> bytes:
     """The PDF, typeset by typst in a fresh interpreter (typst_worker.py): typst's memory
     leaves with it, and the build's process never starts typst's thread pool."""
-    done = subprocess.run([sys.executable, "-I", str(WORKER)], input=pickle.dumps((sources, timestamp, [str(p) for p in figure_fonts()])),
-                          capture_output=True, check=False)
+    job = (sources, timestamp, [str(path) for path in figure_fonts()])
+    done = subprocess.run([sys.executable, "-I", str(WORKER)], input=pickle.dumps(job), capture_output=True,
+                          check=False)
     if done.returncode == REFUSED:
         complaint = done.stderr.decode("utf-8", "replace")
         raise TypesetError(complaint.splitlines()[0] if complaint.strip() else "typst refused the source")
