@@ -1,7 +1,8 @@
-"""Exporter stage: run a deck's code cells once, so the offline HTML shows their output.
+"""Exporter stage: run a deck's code cells once, so the offline HTML and the handout show their output.
 
 The RISE notebook stays unexecuted (the presenter runs its cells live); the HTML,
-which has no kernel, gets a copy with the outputs. Outputs are cached by content:
+which has no kernel, gets a copy with the outputs, and the handout prints them under
+their code (read back from the cache, :func:`cached`). Outputs are cached by content:
 the key covers every code cell's source, the kernel and the Python version, so a
 rebuild with the same code starts no kernel at all.
 """
@@ -92,20 +93,42 @@ def _read_verified(path: Path, n_cells: int) -> list | None:
     return entry["outputs"]
 
 
+def _entry(sources: list[str], cache_dir: Path) -> Path:
+    return Path(cache_dir) / f"{cache_key(sources)}.json"
+
+
+def cached(deck: Deck, cache_dir: Path) -> list[list[dict]] | None:
+    """The code cells' outputs as a run of this very code left them in the cache, or None.
+
+    The handout reads them here: the HTML's exporter, earlier in the same build, has run
+    the cells (or found them cached), so the printout starts no kernel of its own.
+    """
+    sources = [c.source for c in deck.cells if c.kind == "code"]
+    if not sources:
+        return []
+    return _read_verified(_entry(sources, cache_dir), len(sources))
+
+
+def outputs(notebook: nbformat.NotebookNode, deck: Deck, cache_dir: Path) -> list[list[dict]]:
+    """Every code cell's outputs, from the cache when it has them, else run once and cached."""
+    cells = _code_cells(notebook)
+    if not cells:
+        return []
+    entry = _entry([c.source for c in cells], cache_dir)
+    found = _read_verified(entry, len(cells))
+    if found is None:
+        found = _run(copy.deepcopy(notebook), deck)
+        body = _canonical(found)
+        record = {"sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(), "outputs": found}
+        write_atomic(entry, json.dumps(record, sort_keys=True, indent=1).encode("utf-8"))
+    return found
+
+
 def executed(notebook: nbformat.NotebookNode, deck: Deck, cache_dir: Path) -> nbformat.NotebookNode:
     """A copy of ``notebook`` with every code cell's outputs, from the cache when it has them."""
     result = copy.deepcopy(notebook)
     cells = _code_cells(result)
-    if not cells:
-        return result
-    cached = Path(cache_dir) / f"{cache_key([c.source for c in cells])}.json"
-    outputs = _read_verified(cached, len(cells))
-    if outputs is None:
-        outputs = _run(copy.deepcopy(result), deck)
-        body = _canonical(outputs)
-        entry = {"sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(), "outputs": outputs}
-        write_atomic(cached, json.dumps(entry, sort_keys=True, indent=1).encode("utf-8"))
-    for n, (cell, cell_outputs) in enumerate(zip(cells, outputs), start=1):
+    for n, (cell, cell_outputs) in enumerate(zip(cells, outputs(result, deck, cache_dir)), start=1):
         cell.outputs = [nbformat.from_dict(o) for o in cell_outputs]
         cell.execution_count = n
     return result

@@ -4,6 +4,7 @@ recomputation in plain Python from the drawn inputs, not against the code that
 printed them."""
 from __future__ import annotations
 
+import html
 import math
 import re
 import shutil
@@ -30,9 +31,10 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs
 
 def _build(out: Path, *args: str, figures_from: Path | None = None) -> Path:
     """Build the printouts into ``out``; with ``figures_from`` (an earlier output folder)
-    its figure cache is copied first, so only the printouts are made anew."""
+    its figure and execution caches are copied first, so only the printouts are made anew."""
     if figures_from is not None:
         shutil.copytree(figures_from / ".cache" / "figures", out / ".cache" / "figures")
+        shutil.copytree(figures_from / ".cache" / "execute", out / ".cache" / "execute")
     done = run_build("--out", str(out), "--seed", str(SEED), "--no-html", "--no-cards", *args)
     assert done.returncode == 0, done.stderr
     return out / "print"
@@ -161,6 +163,119 @@ def test_every_slide_title_and_fragment_on_its_slide_pages(a4):
             assert phrase in span, f"fragment {phrase!r} not on slide {k + 1} ({title})"
 
 
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory, a4, letter) -> dict[tuple[str, bool], Path]:
+    """The handout on both papers, with and without the speaker notes."""
+    out = {("a4", False): _files(a4, "handout"), ("letter", True): _files(letter, "handout")}
+    for paper, notes in (("a4", True), ("letter", False)):
+        folder = _build(tmp_path_factory.mktemp(f"{paper}-{notes}"), "--paper", paper,
+                        *(["--handout-notes"] if notes else []), figures_from=a4.parent)
+        out[paper, notes] = _files(folder, "handout")
+    return out
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def _body_words(path: Path) -> list[list[str]]:
+    """Each page's words between its header and its footer, top to bottom and left to right
+    (pdftotext -bbox: figure labels come in drawing order otherwise, not by place)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for page in out.split("<page ")[1:]:
+        height = float(re.match(r'width="[\d.]+" height="([\d.]+)"', page).group(1))
+        words = [(float(y0), float(x0), w) for x0, y0, y1, w in _WORD.findall(page)
+                 if float(y0) > 50 and float(y1) < height - 40]  # header above, "Page i of n" below
+        found.append([html.unescape(w) for _, _, w in sorted(words, key=lambda t: (round(t[0]), t[1]))])
+    return found
+
+
+def _slide_pages(path: Path) -> dict[int, list[int]]:
+    """The pages (1-based) on which each slide's words are printed, from its "Slide N" label up
+    to the next slide's: its heading, text, tables, figure labels, code and notes."""
+    where: dict[int, list[int]] = {}
+    current = 0
+    for number, words in enumerate(_body_words(path), start=1):
+        for i, word in enumerate(words):
+            if word == "Slide" and i + 1 < len(words) and words[i + 1] == str(current + 1):
+                current += 1  # a label; "Slide 7" in a slide's own words is not the next number
+            if not where.get(current) or where[current][-1] != number:
+                where.setdefault(current, []).append(number)
+    return where
+
+
+@pytest.mark.parametrize("paper,notes", [("a4", False), ("a4", True), ("letter", False), ("letter", True)])
+def test_no_slide_is_split_across_a_page_break(handouts, paper, notes):
+    # Every slide's label, heading, text, table, figure and code (and its notes, when
+    # printed) on one page: none of this lesson's slides is taller than a page.
+    where = _slide_pages(handouts[paper, notes])
+    assert sorted(where) == list(range(1, len(_slides(_deck())) + 1))
+    split = {n: p for n, p in where.items() if len(p) > 1}
+    assert not split, f"slides over two pages (slide: pages): {split}"
+
+
+def _tall_lesson() -> str:
+    items = "\n".join(f"- item {i:03d} of a slide taller than a page" for i in range(1, 91))
+    notes = " ".join(f"Note sentence {i:03d} runs on." for i in range(1, 401))
+    return f"""---
+jupyter:
+  lesson:
+    title: "Tall"
+---
+
+# Before
+
+A short first slide.
+
+## Tall slide
+
+{items}
+
+<!-- notes -->
+The tall slide's notes.
+<!-- /notes -->
+
+## Long notes
+
+A slide that fits, whose notes do not fit beside it.
+
+<!-- notes -->
+{notes}
+<!-- /notes -->
+
+## After
+
+The last slide.
+"""
+
+
+def test_a_slide_taller_than_a_page_starts_a_page_and_prints_whole(tmp_path):
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    (slides / "tall.md").write_text(_tall_lesson())
+    out = tmp_path / "out"
+    done = run_build("--out", str(out), "--slides-dir", str(slides), "--seed", "1", "--no-html", "--no-cards",
+                     "--handout-notes")
+    assert done.returncode == 0, done.stderr
+    path = out / "print" / "tall-handout.pdf"
+    words = _body_words(path)
+    where = _slide_pages(path)
+    assert sorted(where) == [1, 2, 3, 4]
+    # The tall slide: from the top of a new page, every item once and in order, over the pages it needs.
+    tall = where[2]
+    assert len(tall) >= 2 and tall[0] > where[1][-1]
+    assert words[tall[0] - 1][:4] == ["Slide", "2", "Tall", "slide"]
+    text = " ".join(" ".join(w) for w in words)
+    assert re.findall(r"item (\d{3}) of", text) == [f"{i:03d}" for i in range(1, 91)]
+    # The slide whose notes are longer than a page: the slide itself whole on one page, its
+    # notes from under it onward, every sentence once.
+    first = words[where[3][0] - 1]
+    start = next(i for i in range(len(first) - 1) if first[i:i + 2] == ["Slide", "3"])
+    assert " ".join(first[start:]).startswith("Slide 3 Long notes A slide that fits, whose notes do not fit "
+                                              "beside it. Speaker notes. Note sentence 001")
+    assert re.findall(r"Note sentence (\d{3})", text) == [f"{i:03d}" for i in range(1, 401)]
+
+
 def test_no_raw_tex_in_any_printout(a4, letter):
     for folder in (a4, letter):
         for name in ("handout", "worksheets", "answers"):
@@ -181,11 +296,148 @@ def test_speaker_notes_only_when_asked(a4, letter):
     assert note in " ".join(pages(_files(letter, "handout")))
 
 
+def _printed_by(source: str) -> str:
+    """What a code cell prints, run here with exec: not through the build's kernel or its cache."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(source, "<cell>", "exec"), {})
+    return re.sub(r"\s+", " ", out.getvalue()).strip()
+
+
+def test_the_live_cells_output_is_printed_under_its_code(a4, letter):
+    code = [c for c in _deck().cells if c.kind == "code"]
+    assert code
+    for folder in (a4, letter):
+        # words by place: pdftotext's reading order takes a run of spaces in a line for a column gap
+        text = _norm(" ".join(" ".join(words) for words in _body_words(_files(folder, "handout"))))
+        for cell in code:
+            last_line = re.sub(r"\s+", " ", cell.source.strip().splitlines()[-1])
+            printed = _printed_by(cell.source)
+            assert printed.startswith("weights: ")  # the lesson's live cell prints something
+            assert f"{last_line} Output {printed}" in text, (folder, printed)
+
+
+def test_the_handout_reuses_the_htmls_run_of_the_cells(a4, tmp_path, monkeypatch):
+    from generator import execute
+    from generator.build import build
+
+    runs = tmp_path / "runs"
+    real = execute._run
+
+    def counted(notebook, deck):
+        with runs.open("a") as f:  # a file: the HTML runs it in a forked child
+            f.write("run\n")
+        return real(notebook, deck)
+
+    monkeypatch.setattr(execute, "_run", counted)
+    count = lambda: len(runs.read_text().splitlines()) if runs.exists() else 0  # noqa: E731
+    for skip, execute_cells, kernels in (({"cards"}, True, 1), ({"cards", "html"}, True, 1),
+                                         ({"cards", "html"}, False, 0)):
+        out = tmp_path / f"{'-'.join(sorted(skip))}-{execute_cells}"
+        shutil.copytree(a4.parent / ".cache" / "figures", out / ".cache" / "figures")
+        before = count()
+        build([LESSON], Options(out=out, seed=SEED, mtime=1790000000, skip=frozenset(skip), execute=execute_cells),
+              lambda path, seconds: None)
+        assert count() - before == kernels, (skip, execute_cells)
+        text = " ".join(" ".join(words) for words in _body_words(out / "print" / f"{LESSON}-handout.pdf"))
+        assert ("Output weights: " in text) == execute_cells
+
+
+OUTPUTS_LESSON = """---
+jupyter:
+  lesson:
+    title: "Outputs"
+---
+
+# Outputs
+
+```python
+import base64
+from IPython.display import SVG, Image, display
+print("plain \\x1b[31mred\\x1b[0m text")
+display(SVG('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="4" y="20" '
+            'font-family="DejaVu Sans" font-size="14">drawn-by-svg</text></svg>'))
+display(Image(data=base64.b64decode("{png}")))
+6 * 7
+```
+
+## Next
+
+After the code.
+"""
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_every_kind_of_output_prints(tmp_path):
+    # A stream (its colour codes dropped), an SVG and a PNG displayed, and a value, in the order given.
+    import base64
+
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    (slides / "outputs.md").write_text(OUTPUTS_LESSON.replace("{png}", base64.b64encode(_png(8, 6)).decode()))
+    out = tmp_path / "out"
+    done = run_build("--out", str(out), "--slides-dir", str(slides), "--seed", "1", "--no-html", "--no-cards")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(" ".join(words) for words in _body_words(out / "print" / "outputs-handout.pdf"))
+    assert re.search(r"6 \* 7 Output plain red text drawn-by-svg Output 42 Slide 2 Next", text), text
+    listed = subprocess.run(["pdfimages", "-list", str(out / "print" / "outputs-handout.pdf")], capture_output=True,
+                            text=True, check=True).stdout.splitlines()[2:]
+    assert [line.split()[3:5] for line in listed] == [["8", "6"]]  # the PNG, and nothing else as pixels
+
+
 def test_figures_are_vectors(a4):
     # Every figure of the slides is an SVG; typst keeps SVG as vector paths, so the
     # handout holds no raster image at all.
     out = subprocess.run(["pdfimages", "-list", str(_files(a4, "handout"))], capture_output=True, text=True, check=True).stdout
     assert len(out.strip().splitlines()) == 2, out  # the header lines only
+
+
+def fonts(path: Path) -> set[str]:
+    """The fonts a PDF uses, as pdffonts names them, without the subset tag and encoding."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
+    return {re.sub(r"^[A-Z]{6}\+|-Identity-H$", "", name) for name in names}
+
+
+# typst's embedded faces for text, maths and code; matplotlib's DejaVu Sans for the figures.
+TEXT_FONTS = {"LibertinusSerif-Regular", "LibertinusSerif-Bold", "LibertinusSerif-Italic", "NewCMMath-Book",
+              "NewCMMath-Bold", "DejaVuSansMono"}
+FIGURE_FONTS = {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique"}
+
+
+def test_figure_labels_are_set_in_the_font_they_were_laid_out_for(a4, letter):
+    # matplotlib places each glyph of a maths label for DejaVu Sans; typst has no DejaVu
+    # Sans of its own and set them in DejaVu Sans Mono, letters drifting apart ("ke y").
+    for folder in (a4, letter):
+        used = fonts(_files(folder, "handout"))
+        assert {"DejaVuSans", "DejaVuSans-Oblique"} <= used <= TEXT_FONTS | FIGURE_FONTS, used
+        for name in ("worksheets", "answers"):
+            assert fonts(_files(folder, name)) <= TEXT_FONTS, name
+    # The attention head figure's column labels read as words again.
+    text = " ".join(pages(_files(a4, "handout")))
+    for label in ("key ki", "softmax wi", "value vi", "path length, x1 to h5"):
+        assert label in text, label
+
+
+def test_the_figure_fonts_are_found_without_importing_matplotlib():
+    import sys
+
+    code = ("import sys; from generator.printing.typeset import figure_fonts; "
+            "print(all(p.is_file() for p in figure_fonts()), 'matplotlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
 
 
 # --- worksheets: numbers, versions -----------------------------------------------------
@@ -351,6 +603,31 @@ def test_map_numbers_equal_a_recomputation_from_the_drawn_inputs(a4, version):
         cells = len(expected)
     layout = _version_pages(a4, "worksheets", version, layout=True)[1]
     assert _map_numbers(layout, cells) == expected
+
+
+# poppler's Catalog::getMarkInfo (22.12 here) reads /MarkInfo's /Suspects and reports
+# any value but true as the wrong type, so the valid "/Suspects false" (PDF 1.7, 14.7.1:
+# optional, boolean) that typst writes into every tagged PDF draws this line from pdfinfo.
+POPPLER_SUSPECTS = "Syntax Error: Suspects object is wrong type (boolean)"
+
+
+def test_poppler_complains_of_nothing_but_its_own_suspects_quirk(a4, letter, tmp_path):
+    for folder in (a4, letter):
+        for name in ("handout", "worksheets", "answers"):
+            data = _files(folder, name).read_bytes()
+            assert data.count(b"/MarkInfo<</Marked true/Suspects false>>") == 1, name
+            complaints = set()
+            for tool, into in ((["pdfinfo"], []), (["pdffonts"], []), (["pdftoppm", "-r", "20", "-png"], ["page"]),
+                               (["pdftotext"], ["text.txt"])):
+                done = subprocess.run([*tool, str(_files(folder, name)), *(str(tmp_path / f) for f in into)],
+                                      capture_output=True, text=True, check=True)
+                complaints |= set(done.stderr.splitlines())
+            assert complaints <= {POPPLER_SUSPECTS}, (name, complaints)
+            # The same file with the key blanked (the same length: every offset stays right) is silent.
+            quiet = tmp_path / f"{name}.pdf"
+            quiet.write_bytes(data.replace(b"/Suspects false", b" " * len(b"/Suspects false")))
+            done = subprocess.run(["pdfinfo", str(quiet)], capture_output=True, text=True, check=True)
+            assert done.stderr == "" and "Tagged:          yes" in done.stdout
 
 
 def test_same_seed_gives_byte_identical_pdfs(a4, tmp_path):

@@ -98,3 +98,20 @@ def test_bad_tex_stops_the_build_with_file_line_and_keeps_outputs(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip() == f"{slides / 'tiny.md'}:9: printout: unsupported TeX command \\oint"
     assert (out / "print" / "tiny-handout.pdf").read_bytes() == before
+
+
+def test_code_cell_outputs_as_markup():
+    from generator.printing.outputs import output_markup
+
+    images: dict[str, bytes] = {}
+    stream = {"output_type": "stream", "name": "stdout", "text": ["a \x1b[1;31mb\x1b[0m\n", "c\n"]}
+    assert output_markup(stream, images) == '#cell-output("a b\\nc\\n")'
+    assert output_markup({"output_type": "stream", "name": "stdout", "text": ""}, images) is None
+    value = {"output_type": "execute_result", "data": {"text/plain": "42", "text/html": "<b>42</b>"}}
+    assert output_markup(value, images) == '#cell-output("42")'
+    assert output_markup({"output_type": "display_data", "data": {"text/html": "<b>x</b>"}}, images) is None
+    not_png = {"output_type": "display_data", "data": {"image/png": "bm90IGEgcG5n", "text/plain": "<Image>"}}
+    assert output_markup(not_png, images) == '#cell-output("<Image>")' and not images
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+    shown = output_markup({"output_type": "display_data", "data": {"image/svg+xml": svg, "text/plain": "x"}}, images)
+    assert shown.startswith('#output-image("out-') and list(images.values()) == [svg.encode()]

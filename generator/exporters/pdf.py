@@ -23,13 +23,29 @@ def _export(ctx: Context) -> Export:
     paper = render.PAPERS[flags["paper"]]
     cache = PrintCache(ctx.options.out / ".cache" / "print")
     name = ctx.lesson.name
-    entries, images = slides(ctx.deck)
+    entries, images = slides(ctx.deck, _cell_outputs(ctx))
     main = render.source("handout.typ.j2", paper=paper, title=ctx.lesson.title, slides=entries,
                          notes=flags["handout_notes"])
     files = {f"print/{name}-handout.pdf": cache.pdf(main, {**render.shared_files(), **images}, ctx.options.mtime)}
     if flags["worksheets"]:
         files.update(_worksheets(ctx, paper, flags["worksheets"], cache))
     return Export(files)
+
+
+def _cell_outputs(ctx: Context) -> list[list[dict]] | None:
+    """The code cells' outputs for the handout: those the HTML's run of this build left in the
+    execution cache; with --no-html, one run here, apart (nbclient stays out of this process)."""
+    if not ctx.options.execute:
+        return None
+    from .. import execute
+
+    cache_dir = ctx.options.out / ".cache" / "execute"
+    found = execute.cached(ctx.deck, cache_dir)
+    if found is None:
+        from ..isolation import isolated
+
+        found = isolated(lambda: execute.outputs(ctx.notebook, ctx.deck, cache_dir), ("nbclient",))
+    return found
 
 
 def _worksheets(ctx: Context, paper: str, count: int, cache: PrintCache) -> dict[str, bytes]:
