@@ -161,6 +161,25 @@ def test_head_prints_exactly_the_rounded_weights_of_its_problem() -> None:
     assert plain_text(root, "head-output-text") == "(" + ", ".join(f"{x:.{decimals}f}" for x in out) + ")"
 
 
+def test_head_prints_a_root_the_scaled_column_follows_from() -> None:
+    """A learner divides the printed scores by the printed root: the scaled column must be
+    what they get (at 1.414, 2.00 / 1.414 gives 1.4144, not the column's 1.4142)."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    for problem in [practice.worked_example(11), *(practice.draw(seed) for seed in range(40))]:
+        fig = attention.attention_head(problem)
+        svg = render.to_svg(fig)
+        root = ET.fromstring(svg)
+        n = len(problem.keys)
+        printed = "".join(c for c, *_ in math_glyphs(svg, "head-dk"))
+        shown = Decimal(printed.rsplit("=", 1)[1])
+        for i in range(1, n + 1):
+            score = Decimal(plain_text(root, f"head-scores-{i}").replace("\u2212", "-"))
+            scaled = plain_text(root, f"head-scaled-{i}").replace("\u2212", "-")
+            places = Decimal(1).scaleb(-len(scaled.split(".")[1]))
+            assert str((score / shown).quantize(places, ROUND_HALF_EVEN)) == scaled, (printed, score, scaled)
+
+
 def test_head_of_a_drawn_problem_shows_the_chosen_query() -> None:
     problem = practice.draw(21, difficulty="challenge", d_k=3, n_keys=4, n_queries=2)
     for query in (0, 1):

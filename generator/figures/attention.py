@@ -73,7 +73,9 @@ def attention_head(problem: practice.Problem, query: int = 0) -> Figure:
     most = set(view.most_attended)
     output_entries = list(view.step("output").cells)
     d_k = view.d_k
-    root = practice.fmt(np.sqrt(d_k), 3) if d_k not in (1, 4) else str(int(np.sqrt(d_k)))
+    # The root as the cards and the practice command print it (six decimals): a learner who
+    # divides the scores by it lands on the scaled column, as they would not with 1.414.
+    root = practice.fmt(practice.shown_root(d_k), practice.ROOT_DECIMALS) if d_k not in (1, 4) else str(int(np.sqrt(d_k)))
     # Radicals are written as the plain "√" character: mathtext's \sqrt draws its
     # sign from a STIX font a browser will not have, at a size below the floor.
 
