@@ -24,6 +24,9 @@ from .files import write_files
 from .isolation import isolated
 from .source import read_lesson
 from .staging import Transaction, check_out_dir
+# The lesson's deck is rendered in the figures' child and unpickled here, which imports its
+# module (and jinja2) in this process anyway: imported first, the child inherits it.
+from . import transform  # noqa: F401
 
 __all__ = ["Options", "build", "find_lessons"]
 
