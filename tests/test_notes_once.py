@@ -72,3 +72,52 @@ def test_rise_speaker_window_shows_each_slides_notes_once(lab, built):
         ARTIFACTS.mkdir(exist_ok=True)
         speaker.screenshot(path=str(ARTIFACTS / "rise-speaker-notes.png"))
     assert text.count(opening) == 1, text
+
+
+@needs_jupyterlab
+def test_rise_speaker_window_previews_the_whole_next_slide(lab, built):
+    """The speaker window's "Upcoming" frame is a few hundred pixels across; RISE lays a deck
+    out at its window's size, so the next slide's lecture-hall type wrapped and ran off the
+    frame. seqvision-rise lays each preview out as the audience's 1280x720 and scales it:
+    every element of the next slide must lie inside the frame."""
+    from browser import browser_page
+    from lab import open_rise
+
+    with browser_page() as page:
+        open_rise(page, lab, f"slides/{LESSON}.ipynb")
+        page.wait_for_timeout(1500)
+        with page.context.expect_page(timeout=20000) as opened:
+            page.keyboard.press("t")
+        speaker = opened.value
+        speaker.set_viewport_size({"width": 1400, "height": 900})
+        speaker.wait_for_load_state()
+        page.bring_to_front()
+        upcoming = (
+            "() => { const f = document.querySelector('#upcoming-slide iframe');"
+            " const h = f && f.contentWindow.document.querySelector('.reveal .slides section.present :is(h1, h2)');"
+            " return h ? h.innerText : ''; }")
+        # The preview frames start RISE seconds after the window opens; then walk on until the
+        # next slide is "Recurrence ...", text with a formula (slide 6).
+        speaker.wait_for_function(upcoming, timeout=60000)
+        for _ in range(12):
+            if speaker.evaluate(upcoming).startswith("Recurrence"):
+                break
+            page.keyboard.press("Space")
+            speaker.wait_for_timeout(1500)
+        assert speaker.evaluate(upcoming).startswith("Recurrence")
+        speaker.wait_for_timeout(1000)
+        frame, outside = speaker.evaluate(
+            """() => {
+              const f = document.querySelector('#upcoming-slide iframe');
+              const w = f.contentWindow;
+              const present = [...w.document.querySelectorAll('.reveal .slides section.present:not(.stack)')].pop();
+              const out = [...present.querySelectorAll('*')].filter(e => e.getClientRects().length).map(e => {
+                const r = e.getBoundingClientRect();
+                return [e.tagName, Math.round(r.right), Math.round(r.bottom)];
+              }).filter(([, right, bottom]) => right > w.innerWidth + 1 || bottom > w.innerHeight + 1);
+              return [[w.innerWidth, w.innerHeight], out];
+            }""")
+        ARTIFACTS.mkdir(exist_ok=True)
+        speaker.screenshot(path=str(ARTIFACTS / "rise-speaker-upcoming.png"))
+    assert frame[0] < 800, f"the preview frame is {frame}: not a small frame, nothing to check"
+    assert not outside, f"parts of the next slide outside its {frame} preview frame: {outside[:8]}"

@@ -1,5 +1,5 @@
 // seqvision-rise: a hand-written JupyterLab federated extension (no build step, no shared
-// modules) that fixes three things about presenting a deck with jupyterlab-rise. It acts
+// modules) that fixes four things about presenting a deck with jupyterlab-rise. It acts
 // only on RISE's own page (/rise/...); in JupyterLab proper it loads and does nothing.
 // The causes are in README.md, "Why RISE needs seqvision-rise"; tests/test_rise.py and
 // tests/test_notes_once.py check each fix in a real server and browser.
@@ -140,10 +140,30 @@
     });
   }
 
+  // A preview frame is a few hundred pixels across, and RISE lays its slides out at the size
+  // of their window (width and height 100%): in a frame, the lecture-hall type of the next
+  // slide wrapped and ran off the bottom. Lay the page out as the audience's 1280x720 screen
+  // and show it scaled down, as reveal.js's own speaker view shows the offline HTML.
+  var AUDIENCE = { width: 1280, height: 720 };
+
+  function fitPreview() {
+    var root = document.documentElement;
+    var scale = Math.min(window.innerWidth / AUDIENCE.width, window.innerHeight / AUDIENCE.height);
+    var zoom = scale < 1 ? String(scale) : "";
+    if (root.style.zoom === zoom) return;
+    root.style.zoom = zoom;
+    // reveal.js's page is as tall as the window (its --vh), which zoom does not scale.
+    root.style.height = zoom ? window.innerHeight / scale + "px" : "";
+    // JupyterLab and reveal.js size their boxes from the page: have them measure again.
+    window.dispatchEvent(new Event("resize"));
+  }
+
   function activate() {
     if (pageConfig().appName !== "Rise") return;
     var search = window.location.search;
     if (/(^|[?&])receiver(=|&|$)/i.test(search)) {
+      window.addEventListener("resize", fitPreview);
+      started(fitPreview);
       var forwards = FORWARDS.test(search);
       if (forwards) {
         // reveal.js reads its options from the query string when RISE initializes it, later.
