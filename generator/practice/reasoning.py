@@ -512,7 +512,7 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
             "like \\(\\sqrt{d_k}\\): here the scores' standard deviations "
             f"are {fmt(s['spread'], 'output')} and {fmt(b['spread'], 'output')}. Dividing by \\(\\sqrt{{d_k}}\\) brings the "
             "spread back to about 1 whatever \\(d_k\\) is, so the softmax neither collapses onto one key nor passes back "
-            "vanishing gradients as the vectors get longer."
+            "vanishing gradients as \\(d_k\\) grows."
         )
         return Reasoning(
             "scaling_dk", prompt, answer, explanation, numbers, weights,
