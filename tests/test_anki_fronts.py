@@ -219,13 +219,16 @@ def test_no_cloze_deletion_sits_inside_display_maths():
         assert "{{c" not in display, display
 
 
+def cloze_cards(col):
+    """Each cloze card with the texts its own number hides (read from the note's field)."""
+    for card, note, kind in cards_of(col):
+        if kind.endswith("cloze"):
+            yield card, note, re.findall(rf"\{{\{{c{card.ord + 1}::(.*?)\}}\}}", note["Text"])
+
+
 def test_cloze_backs_show_each_deleted_part(collection):
     clozes = 0
-    for card, note, kind in cards_of(collection):
-        if not kind.endswith("cloze"):
-            continue
-        number = card.ord + 1
-        hidden = re.findall(rf"\{{\{{c{number}::(.*?)\}}\}}", note["Text"])
+    for card, note, hidden in cloze_cards(collection):
         assert hidden
         back = card.answer()
         shown = re.findall(r'<span class="cloze"[^>]*>(.*?)</span>', back)
@@ -274,12 +277,9 @@ def _gives_away(hidden: str, front: str) -> str | None:
 
 def test_no_cloze_front_shows_its_own_deletion(collection):
     checked = 0
-    for card, note, kind in cards_of(collection):
-        if not kind.endswith("cloze"):
-            continue
-        number = card.ord + 1
-        for hidden in re.findall(rf"\{{\{{c{number}::(.*?)\}}\}}", note["Text"]):
-            assert _gives_away(hidden, card.question()) is None, (note["Key"], number, hidden, text(card.question()))
+    for card, note, deletions in cloze_cards(collection):
+        for hidden in deletions:
+            assert _gives_away(hidden, card.question()) is None, (note["Key"], card.ord + 1, hidden, text(card.question()))
             checked += 1
     assert checked >= 7
 
