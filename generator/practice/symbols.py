@@ -1,8 +1,9 @@
-"""The engine's plain-text slip explanations with their symbols marked as TeX maths.
+"""The engines' plain text (slip names and explanations, reasoning text) with its
+symbols marked as TeX maths, \\( ... \\).
 
-The engines write explanations as plain text (the ``practice`` command prints them
-as they are); a card sets the marked spans in MathJax and a printout in typst maths,
-so both read the same symbols as maths from one list.
+The engines write these as plain text (the ``practice`` command prints them as they
+are); a card sets the marked spans in MathJax and a printout in typst maths, so both
+read the same symbols as maths from one list.
 """
 from __future__ import annotations
 
