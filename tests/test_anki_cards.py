@@ -67,6 +67,22 @@ def test_lesson_cards_cover_every_learning_goal():
             assert re.search(pattern, text), f"{goal}: no card matches {pattern!r}"
 
 
+def test_lesson_cards_say_what_the_papers_say():
+    # Second review, finding 6: d_k is a dimension (a count of entries), never a "length"
+    # (the score card's "long" is a norm); the variance argument needs independent entries
+    # (Vaswani et al. 2017, footnote 4); 16x16 is ViT-Base/16's patch, the paper also has
+    # /14 and /32 (Dosovitskiy et al. 2021, Table 1's naming); a_t is defined where
+    # tanh'(a_t) is used.
+    cards = {c.key: " ".join(c.fields.values()) for c in parse_cards(CARDS)}
+    for key, text in cards.items():
+        for sentence in re.split(r"(?<=[.;:])\s", text):
+            if "d_k" in sentence:
+                assert not re.search(r"\blength\b|\blong(er)?\b", sentence), (key, sentence)
+    assert "independent, zero-mean, unit-variance entries" in cards["attention-step-scale"]
+    assert re.search(r"ViT-Base/16.*14.*32", cards["vit-patches"]), cards["vit-patches"]
+    assert re.search(r"a_t = w\\,h_\{t-1\} \+ u\\,x_t", cards["rnn-gradient-factor"]), cards["rnn-gradient-factor"]
+
+
 def test_markup_escapes_html_and_keeps_mathjax():
     assert to_html(r"if \(a < b\) & **c**") == r"if \(a &lt; b\) &amp; <b>c</b>"
     assert to_html("x\n- a\n- b\n  wrapped\n\nmore") == "<p>x</p><ul><li>a</li><li>b wrapped</li></ul><p>more</p>"

@@ -219,13 +219,16 @@ def test_no_cloze_deletion_sits_inside_display_maths():
         assert "{{c" not in display, display
 
 
+def cloze_cards(col):
+    """Each cloze card with the texts its own number hides (read from the note's field)."""
+    for card, note, kind in cards_of(col):
+        if kind.endswith("cloze"):
+            yield card, note, re.findall(rf"\{{\{{c{card.ord + 1}::(.*?)\}}\}}", note["Text"])
+
+
 def test_cloze_backs_show_each_deleted_part(collection):
     clozes = 0
-    for card, note, kind in cards_of(collection):
-        if not kind.endswith("cloze"):
-            continue
-        number = card.ord + 1
-        hidden = re.findall(rf"\{{\{{c{number}::(.*?)\}}\}}", note["Text"])
+    for card, note, hidden in cloze_cards(collection):
         assert hidden
         back = card.answer()
         shown = re.findall(r'<span class="cloze"[^>]*>(.*?)</span>', back)
@@ -246,3 +249,47 @@ def test_cloze_parts_arrive_a_day_after_their_whole_formula(collection):
             due.setdefault((topic, "cloze" if kind.endswith("cloze") else "basic"), []).append(card.due)
     for topic in ("recurrence", "attention"):
         assert min(due[(topic, "cloze")]) - max(due[(topic, "basic")]) >= 20, (topic, due)
+
+
+# A deletion whose answer the front also names, as a symbol or as the word the lesson
+# uses for it: the symbol V is read as "values" (the attention-qkv card's word).
+SPOKEN = {"v": ("values",), "k": ("keys",), "q": ("queries",), "k^top": ("keys",)}
+
+
+def _plain_maths(fragment: str) -> str:
+    """Text with its maths markup dropped and case folded: \\(\\sqrt{d_k}\\) reads as
+    "sqrt d_k", so a deletion and the front compare as words."""
+    fragment = re.sub(r"\\[()\[\]]", " ", fragment)  # MathJax delimiters
+    fragment = re.sub(r"\\([A-Za-z]+)", r" \1 ", fragment)  # \sqrt -> sqrt
+    fragment = re.sub(r"[{}\\,!]", " ", fragment)
+    return " ".join(fragment.lower().split())
+
+
+def _gives_away(hidden: str, front: str) -> str | None:
+    """The word or symbol of a deletion that its own front shows, if any."""
+    said = _plain_maths(text(front))
+    answer = re.sub(r"^(a|an|the) ", "", _plain_maths(text(hidden)))
+    for name in (answer, *SPOKEN.get(answer, ())):
+        if re.search(rf"(?<![\w^]){re.escape(name)}(?![\w^])", said):
+            return name
+    return None
+
+
+def test_no_cloze_front_shows_its_own_deletion(collection):
+    checked = 0
+    for card, note, deletions in cloze_cards(collection):
+        for hidden in deletions:
+            assert _gives_away(hidden, card.question()) is None, (note["Key"], card.ord + 1, hidden, text(card.question()))
+            checked += 1
+    assert checked >= 7
+
+
+def test_a_front_naming_its_deletion_would_fail_the_check():
+    # main's attention-formula-cloze: the softmax named two lines below its blank, and
+    # the values named beside V's blank.
+    assert _gives_away("a softmax", "by [...]; divided by \\(\\sqrt{d_k}\\) before the softmax;") == "softmax"
+    assert _gives_away("\\(V\\)", "the weights average the rows of [...], the values.") == "values"
+    assert _gives_away("\\(\\sqrt{d_k}\\)", "divided by \\( \\sqrt{ d_k } \\)") == "sqrt d_k"
+    # The clue itself may describe the part; it must not name it.
+    assert _gives_away("\\(V\\)", "the weights average the rows of [...], each row what one token hands over.") is None
+    assert _gives_away("\\(Q K^\\top\\)", "every query is compared with every key by [...]") is None

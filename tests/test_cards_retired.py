@@ -70,7 +70,7 @@ def card(key: str) -> str:
     ("rnn-limit-long-range", [r"vanishing", r"exploding"], []),
     ("gradient-clipping", [r"\*\*Exploding\*\*", r"nothing for vanishing"], []),
     ("rnn-limits-pair", [r"three words"], [r"two words"]),
-    ("vit-replaces", [r"16×16 convolution with stride 16", r"MLP"], [r"replaces \*\*convolution\*\* entirely"]),
+    ("vit-replaces", [r"one convolution whose kernel and stride are the patch size", r"16×16, stride 16, for ViT-Base/16", r"MLP"], [r"replaces \*\*convolution\*\* entirely"]),
     ("vit-token-count", [r"196", r"\*\*197\*\*"], []),
     ("vit-cls-token", [r"separately learned", r"\*\*not\*\* a patch"], []),
     ("captioning-attention", [r"weighted average"], [r"Show, Attend and Tell.*\?"]),

@@ -492,7 +492,7 @@ def _printed_head(text: str) -> dict[str, list[str]]:
     part = lambda label, end: re.search(rf"{label}(.*?){end}", text).group(1)  # noqa: E731
     return {
         "scores": re.findall(rf"s\d = ({num})", part("Scores:", r"\. 2\.")),
-        "scaled": re.findall(num, part(r"Scaled by sqrt\(\d\) = [\d.]+:", r"\. 3\.")),
+        "scaled": re.findall(num, part(r"Scaled by √? ?\d = [\d.]+:", r"\. 3\.")),
         "exp": re.findall(num, part("Exponentials:", r"\. 4\.")),
         "weights": re.findall(rf"w\d = ({num})", part("Softmax:", r"\. 5\.")),
         "output": re.findall(num, part(r"Weighted sum: output \(", r"\)")),
@@ -565,6 +565,43 @@ def test_versions_differ_and_follow_the_variants(a4):
         assert f"Product of the factors: {chain['product']}" in key
         seen.add(tuple(steps.query))
     assert len(seen) == VERSIONS
+
+
+# A hyphen-minus where a number's minus sign belongs: not inside a word or a code (L07-1234).
+ASCII_NEGATIVE = re.compile(r"(?<![\w.])-(?=\d)")
+# Maths left as ASCII text instead of set as maths.
+RAW_MATHS = re.compile(r"sqrt\(|tanh[’'′]\(a_t\)|\b[adh]_[tk]\b|\bh_t\^2")
+
+
+def _printed_text(path: Path) -> str:
+    """pdftotext's words as printed: no minus sign folded into a hyphen (``pages`` folds them)."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return unicodedata.normalize("NFKC", text)
+
+
+def test_every_negative_number_printed_with_a_minus_sign_and_maths_typeset(a4, letter):
+    # Review 2, finding 7: each slip's output printed "(-2.07, −2.67)" (typst makes a
+    # hyphen after a space a minus, not one after "("), and the slip explanations were
+    # ASCII maths (sqrt(d_k), tanh'(a_t) = 1 - h_t^2) beside typeset h_0 and 1 − h_t^2.
+    minus = 0
+    for folder in (a4, letter):
+        for name in ("worksheets", "answers"):
+            text = _printed_text(_files(folder, name))
+            assert not ASCII_NEGATIVE.search(text), (name, re.findall(r".{30}(?<![\w.])-\d.{10}", text))
+            assert not RAW_MATHS.search(text), (name, RAW_MATHS.findall(text))
+            minus += text.count("\u2212")
+    assert minus > 100
+    key = " ".join(pages(_files(a4, "answers")))
+    assert "Slips and where they lead" in key and "√" in key and "tanh′" in key
+
+
+def test_the_sign_and_maths_checks_fail_on_mains_answer_key():
+    # Lines of main's answer key (seed 1234, version 1), as pdftotext read them.
+    line = "• no scaling: weights 0.740, 0.190, 0.070; output (-2.07, \u22122.67). The scores went into the softmax"
+    assert ASCII_NEGATIVE.findall(line) == ["-"]
+    assert RAW_MATHS.search("without dividing by sqrt(d_k), so the weights come out too peaked.")
+    assert RAW_MATHS.search("forgetting tanh\u2019(a_t) = 1 - h_t^2: the gradient looks larger")
+    assert not ASCII_NEGATIVE.search("Version 1 · code L07-1234-V1; 1 \u2212 h2t; w = 2.5")
 
 
 def _map_numbers(page: str, cells: int) -> list[str]:

@@ -98,9 +98,60 @@ def test_image_grid():
         # The card shows the map, not the picture: the backdrop the back talks about is
         # told on the front (the slides' figure paints the upper half of the rows as sky).
         half = side // 2
-        assert f"The top {half} rows of patches show sky and the bottom {side - half} grass" in item.prompt
+        assert f"The top {half} rows of patches show sky and the bottom {side - half} grass, except one patch" in item.prompt
         assert "sky and grass patches" in item.explanation
     assert sides == set(reasoning.GRID_SIDES)
+
+
+# What stands on the ground and what can be up in the sky, by what the words mean.
+ON_THE_GROUND = {"dog", "ball", "cat", "bicycle", "horse", "sheep", "boat", "car", "person", "chair"}
+CAN_FLY = {"kite", "bird", "balloon", "plane"}
+
+
+def _story(prompt: str) -> tuple[int, int, str, str | None]:
+    """What an image_grid front says: sky rows, grass rows, the subject, and which rows
+    it puts the subject's patch in ("grass", or None when it leaves that open)."""
+    told = re.search(r"The top (\d) rows of patches show sky and the bottom (\d) grass, except one patch "
+                     r"(in the grass rows|somewhere in the picture) that shows an? (\w+)\.", prompt)
+    assert told, prompt
+    return int(told.group(1)), int(told.group(2)), told.group(4), "grass" if "grass" in told.group(3) else None
+
+
+def _peak(weights: list[list[float]]) -> tuple[int, int]:
+    flat = [x for row in weights for x in row]
+    best = max(range(len(flat)), key=flat.__getitem__)
+    return best // len(weights[0]), best % len(weights[0])
+
+
+def test_image_grid_subject_stands_where_the_front_says():
+    # Review 2, finding 3: a cat, a dog or a ball was drawn in the sky rows the front
+    # had just described as sky. The subject's patch is the map's peak (its printed weights).
+    rows_seen = {"ground": set(), "flying": set()}
+    for seed in range(400):
+        item = reasoning.draw(seed, kind="image_grid")
+        sky, grass, subject, said = _story(item.prompt)
+        assert subject == item.numbers["word"] and subject in ON_THE_GROUND | CAN_FLY, subject
+        side = len(item.numbers["weights"])
+        assert sky + grass == side
+        row, _ = _peak(item.numbers["weights"])
+        if subject in ON_THE_GROUND:
+            assert said == "grass" and row >= sky, (seed, subject, row, item.prompt)
+            rows_seen["ground"].add(row)
+        else:
+            assert said is None, (seed, item.prompt)  # a kite or a bird may be anywhere
+            rows_seen["flying"].add(row)
+    assert rows_seen["ground"] == {2, 3} and rows_seen["flying"] == {0, 1, 2, 3}
+
+
+def test_the_subject_check_fails_on_a_subject_in_the_sky():
+    # main's worksheet v3 (seed 1234): a cat at row 1 of a front that calls rows 1-2 sky.
+    prompt = ("The top 2 rows of patches show sky and the bottom 2 grass, and somewhere there is a cat. "
+              "Which patch gets the most weight?")
+    with pytest.raises(AssertionError):
+        _story(prompt)
+    weights = [[0.01] * 4 for _ in range(4)]
+    weights[0][2] = 0.6
+    assert _peak(weights)[0] < 2  # the peak sits in a sky row: the row check above would fail
 
 
 def test_caption_words():

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from functools import cache
 from typing import Any
 
 from .. import stencil
-from ..practice import attention, rnn
+from ..practice import attention, rnn, symbols
 from ..practice.steps import QuerySteps, worked_steps
 from .deck import MediaSource
 from .figures import CardSvgs, Svg, phone_min_width
@@ -221,18 +220,6 @@ def _head_labels(n_keys: int, d_k: int, sqrt_d_k: str) -> tuple[tuple[str, ...],
     return keys, values, titles
 
 
-@cache  # the same few explanations on every note
-def _math(text: str) -> str:
-    """The engine's plain-text explanations with their symbols set in MathJax; text the
-    engine already wrote as \\( ... \\) is left as it is."""
-    def plain(part: str) -> str:
-        part = part.replace("sqrt(d_k)", "\\(\\sqrt{d_k}\\)")
-        return re.sub(r"(?<![{\\w])d_k(?![}\\w])", r"\\(d_k\\)", part)
-
-    pieces = re.split(r"(\\\(.*?\\\))", text)
-    return "".join(p if i % 2 else plain(p) for i, p in enumerate(pieces))
-
-
 def _vector_text(row: list[str]) -> str:
     return "(" + ", ".join(row) + ")"
 
@@ -257,7 +244,7 @@ def _hints(problem: attention.Problem) -> list[dict[str, str]]:
 @cache  # three explanations, on every note
 def _slip_explanation(text: str) -> str:
     """A slip's explanation as the hint's sentence goes on: in MathJax, lower-cased first letter."""
-    explanation = _math(text)
+    explanation = symbols.attention_tex(text)
     return explanation[:1].lower() + explanation[1:]
 
 
@@ -349,10 +336,10 @@ def reasoning_fields(lesson: str, seed: int, variant: int, item: Any, image_svg:
     data = {"lesson": lesson, "seed": seed, "variant": variant, "key": REASONING_KEY, **_json_ready(item)}
     fields = {
         "Key": note_key(lesson, REASONING_KEY, variant),
-        "Prompt": to_html(_math(str(item.prompt))),
+        "Prompt": to_html(symbols.attention_tex(str(item.prompt))),
         "Image": image,
-        "Answer": to_html(_math(str(item.answer))) + answer_image,
-        "Explanation": to_html(_math(str(item.explanation))),
+        "Answer": to_html(symbols.attention_tex(str(item.answer))) + answer_image,
+        "Explanation": to_html(symbols.attention_tex(str(item.explanation))),
         "Data": data_field(data),
     }
     return fields, media
@@ -375,17 +362,11 @@ def reasoning_note(lesson: str, seed: int, variant: int, item: Any, figures: Car
 
 # --- scalar RNN ----------------------------------------------------------------------------
 
-# The engine's slip explanations are plain text; these spans are set as maths, longest first.
-_RNN_SYMBOLS = re.compile(r"tanh'\(a_t\) = 1 - h_t\^2|h_t = a_t|1 - h_t\^2|\bh_t\b|\bw\b")
 # (Data name, row label): the forward chain as the back lists it. Short labels keep four
 # steps inside a phone's width; the task above states each formula.
 RNN_ROWS = (("pre", r"\(a_t\)"), ("state", r"\(h_t\)"), ("slope", r"\(1 - h_t^2\)"), ("factor", r"\(f_t\)"))
 RNN_WORDS = {"pre": r"\(a_t\)", "state": r"\(h_t\)", "slope": r"\(1 - h_t^2\)", "factor": r"\(f_t\)",
              "product": "the product"}
-
-
-def _rnn_math(text: str) -> str:
-    return _RNN_SYMBOLS.sub(lambda m: r"\(" + m.group(0).replace("tanh'", r"\tanh'") + r"\)", text)
 
 
 def rnn_fields(lesson: str, problem: rnn.Problem) -> dict[str, str]:
@@ -411,7 +392,7 @@ def rnn_fields(lesson: str, problem: rnn.Problem) -> dict[str, str]:
     right = text["product"]
     hints = [
         {"name": name, "answer": f"the product {slip.text['product']} (factors {', '.join(slip.text['factors'])})",
-         "explanation": _rnn_math(slip.explanation[:1].lower() + slip.explanation[1:])}
+         "explanation": symbols.rnn_tex(slip.explanation[:1].lower() + slip.explanation[1:])}
         for name, slip in rnn.mistakes(problem).items()
         if slip.text["product"] != right  # a slip that lands on the right answer is no slip to warn about
     ]

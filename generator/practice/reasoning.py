@@ -160,7 +160,10 @@ def _retry(kind: str, make: Callable[[np.random.PCG64], Reasoning | None], bits:
 
 # --- image_grid ---------------------------------------------------------------------------
 
-SUBJECTS = ("dog", "ball", "kite", "boat", "cat", "bicycle", "bird", "horse")
+SUBJECTS = ("dog", "ball", "kite", "sheep", "cat", "bicycle", "bird", "horse")
+# What can be up in the sky: these may sit in any row; every other subject stands on the
+# ground, so it is drawn in the bottom backdrop's rows (a cat in a sky row is no photo).
+FLYING = ("kite", "bird")
 # The figure paints sky over grass, so the text names only what the picture shows.
 BACKDROPS = (("sky", "grass"),)
 
@@ -171,9 +174,12 @@ def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         subject = SUBJECTS[seeds.below(bits, len(SUBJECTS))]
         top, bottom = BACKDROPS[seeds.below(bits, len(BACKDROPS))]
         emb = _concepts(bits, [subject, top, bottom])
-        row, col = seeds.below(bits, side), seeds.below(bits, side)
+        half = side // 2  # rows 0 .. half - 1 show the top backdrop
+        flies = subject in FLYING
+        row = seeds.below(bits, side) if flies else half + seeds.below(bits, side - half)
+        col = seeds.below(bits, side)
         # Upper half shows the top backdrop, lower half the bottom one, one patch the subject.
-        content = [[top if r < side // 2 else bottom for _ in range(side)] for r in range(side)]
+        content = [[top if r < half else bottom for _ in range(side)] for r in range(side)]
         content[row][col] = subject
         noise = seeds.integers(bits, -1, 1, (side * side, EMBED_DIM))
         keys = np.array([emb[c] for line in content for c in line]) + noise
@@ -190,6 +196,8 @@ def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
         grid = w.reshape(side, side)
         mean = sol.output[0]
         where = _area(row, col, side)
+        # The front says no more about the subject's place than the story fixes.
+        where_told = "somewhere in the picture" if flies else f"in the {bottom} rows"
         cell_names = [f"row {i // side + 1}, column {i % side + 1}" for i in range(side * side)]
         runners = _runners_up(w, cell_names)
         numbers = {
@@ -207,9 +215,9 @@ def _image_grid(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
             f"A captioning model with attention is about to write the word \"{subject}\". The image is cut into "
             f"{side} x {side} = {side * side} patches; the decoder's query is compared with the key of every patch "
             f"(\\(d_k = {EMBED_DIM}\\)) and a softmax turns the scores into the weights shown, one per patch "
-            f"(row 1 at the top, column 1 on the left). The top {side // 2} rows of patches show {top} and the "
-            f"bottom {side - side // 2} {bottom}, and somewhere there is a {subject}. Which patch gets the most "
-            "weight, and what does that tell you about the image?"
+            f"(row 1 at the top, column 1 on the left). The top {half} rows of patches show {top} and the "
+            f"bottom {side - half} {bottom}, except one patch {where_told} that shows a {subject}. Which patch "
+            "gets the most weight, and what does that tell you about the image?"
         )
         answer = (
             f"Row {row + 1}, column {col + 1} (the {where} of the image), with weight {_w(w[best])}; "
@@ -512,7 +520,7 @@ def _scaling_dk(seed: int, variant: int) -> Callable[[np.random.PCG64], Reasonin
             "like \\(\\sqrt{d_k}\\): here the scores' standard deviations "
             f"are {fmt(s['spread'], 'output')} and {fmt(b['spread'], 'output')}. Dividing by \\(\\sqrt{{d_k}}\\) brings the "
             "spread back to about 1 whatever \\(d_k\\) is, so the softmax neither collapses onto one key nor passes back "
-            "vanishing gradients as the vectors get longer."
+            "vanishing gradients as \\(d_k\\) grows."
         )
         return Reasoning(
             "scaling_dk", prompt, answer, explanation, numbers, weights,

@@ -21,6 +21,7 @@ def _environment() -> jinja2.Environment:
     env.filters["text"] = text  # plain text, escaped for typst markup
     env.filters["tex"] = to_typst  # TeX maths (trusted: engine text) as typst maths
     env.filters["prose"] = prose
+    env.filters["signed"] = signed
     env.filters["num"] = num
     env.filters["nums"] = lambda xs: ", ".join(num(x) for x in xs)
     env.filters["shade"] = shade
@@ -28,16 +29,25 @@ def _environment() -> jinja2.Environment:
 
 
 _INLINE_MATHS = re.compile(r"\\\((.*?)\\\)", re.S)
+# A hyphen that starts a number ("(-2.07", " -1"), not one inside a word or code ("L07-1234").
+_NEGATIVE = re.compile(r"(?<![\w.])-(?=\d)")
+
+
+def signed(s: str) -> str:
+    """Engine text with numbers in it, each minus sign a true one, as typst markup: typst
+    turns a hyphen before a digit into a minus after a space but not after "(", so a
+    number pair printed "(-2.07, \u22122.67)"."""
+    return text(_NEGATIVE.sub("\u2212", s))
 
 
 def prose(s: str) -> str:
     """Engine text (prompts, answers, explanations: plain text with \\( ... \\) maths) as typst markup."""
     out, end = [], 0
     for m in _INLINE_MATHS.finditer(s):
-        out.append(text(s[end:m.start()]))
+        out.append(signed(s[end:m.start()]))
         out.append(f"${to_typst(m.group(1))}$")
         end = m.end()
-    out.append(text(s[end:]))
+    out.append(signed(s[end:]))
     return "".join(out)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..practice import attention, reasoning, rnn
+from ..practice import attention, reasoning, rnn, symbols
 from ..practice.steps import QuerySteps, worked_steps
 
 RNN_KEY = "rnn"
@@ -22,9 +22,9 @@ MAP_KINDS = ("caption_words", "image_grid")  # by variant parity: version 1 read
 
 @dataclass(frozen=True)
 class Slip:
-    name: str  # as printed: "no scaling"
+    name: str  # as printed, with \\( ... \\) maths: "no scaling", "divide by \\(d_k\\)"
     answer: str  # what the slip leads to, as printed
-    explanation: str
+    explanation: str  # plain text with \\( ... \\) maths, as the cards set it
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,15 @@ def _head_slips(problem: attention.Problem) -> tuple[Slip, ...]:
         if not slip.differs:
             continue  # the slip lands on the right answer: nothing to warn about
         answer = f"weights {', '.join(slip.text['weights'][0])}; output ({', '.join(slip.text['output'][0])})"
-        out.append(Slip(name.replace("_", " ").replace("dk", "d_k"), answer, slip.explanation))
+        out.append(Slip(symbols.attention_tex(name.replace("_", " ").replace("dk", "d_k")), answer,
+                        symbols.attention_tex(slip.explanation)))
     return tuple(out)
 
 
 def _rnn_slips(problem: rnn.Problem) -> tuple[Slip, ...]:
     return tuple(
-        Slip(name.replace("_", " "), f"factors {', '.join(s.text['factors'])}; product {s.text['product']}", s.explanation)
+        Slip(symbols.rnn_tex(name.replace("_", " ")), f"factors {', '.join(s.text['factors'])}; product {s.text['product']}",
+             symbols.rnn_tex(s.explanation))
         for name, s in rnn.mistakes(problem).items()
     )
 
