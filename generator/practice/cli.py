@@ -7,7 +7,10 @@
 Rows are separated by ";" and numbers by ",". Several query rows make several queries.
 
 Plain output is the worked solution step by step, rounded as on the slides (see
-``attention.ROUNDING``). ``--json`` prints one JSON object. For a given head its keys are
+``attention.ROUNDING``): for a given head each step is worked from the numbers printed
+for the step before (``attention.hand_chain``), as a drawn head's printed steps already
+follow from each other, and a closing note names each query and step that lands on or
+near a rounding half. ``--json`` prints one JSON object. For a given head its keys are
 exactly ``scores``, ``scaled``, ``exp``, ``weights``, ``output`` and ``most_attended``
 (0-based key indices, a list because keys can tie), with full-precision floats; with one
 query the arrays are flat lists, with several they hold one list per query. For a drawn
@@ -23,13 +26,14 @@ import argparse
 import json
 import math
 import sys
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, TextIO
 
 import numpy as np
 
 from generator.errors import ParameterError
 from generator.practice import attention, seeds
-from generator.practice.steps import worked_steps
+from generator.practice.steps import STEPS, QuerySteps, steps_of, worked_steps
 
 _MATRIX_OPTIONS = ("--query", "--keys", "--values")
 _DRAW_OPTIONS = ("key", "variant", "difficulty", "d_k", "n_keys", "n_queries")  # names of draw()'s parameters
@@ -172,9 +176,61 @@ def _vec(cells: list[str]) -> str:
     return "(" + ", ".join(cells) + ")"
 
 
+def _near_line(near: attention.Near, view: QuerySteps) -> str:
+    """One step of a given head that lands on or near a rounding half, for the closing note."""
+    number, title = next((n, t) for n, (name, t) in enumerate(STEPS, start=1) if name == near.step)
+    i, places = near.index, attention.ROUNDING[near.step]
+    label = {
+        "scores": f"s{i + 1}",
+        "scaled": f"s{i + 1} / sqrt({view.d_k})",
+        "exp": f"exp({view.step('scaled').cells[i] if near.step == 'exp' else ''})",
+        "weights": f"w{i + 1}",
+        "output": f"output component {i + 1}",
+    }[near.step]
+    unit = Decimal(1).scaleb(-places)
+    x = near.values[0]
+    half = (x / unit).to_integral_value(rounding=ROUND_FLOOR) * unit + unit / 2
+    lo, hi = (attention.fmt(float(half + d * unit / 2), places) for d in (-1, 1))
+    where = "exactly on" if near.values == (half,) else "on or near"
+    shown = " ".join(
+        [f"{x:.{places + 4}f}"]
+        + [f"(by {view.sqrt_d_k}: {y:.{places + 4}f})" for y in near.values[1:]]
+    )
+    return (f"  query {near.query + 1}, step {number} ({title.lower()}): {label} = {shown}, {where} the half "
+            f"between {lo} and {hi}; printed {near.printed}")
+
+
+def _keys(indices) -> str:
+    return " and ".join(f"k{i + 1}" for i in indices)
+
+
+def _closing_note(problem: attention.Problem, chain: attention.HandChain, views: tuple[QuerySteps, ...]) -> list[str]:
+    """Where a given head's board may differ from a learner's: steps on or near a rounding
+    half, and a leader the printed weights do not show as the unrounded ones do."""
+    lines = [_near_line(n, views[n.query]) for n in chain.near]
+    for view, exact in zip(views, problem.solution.most_attended):
+        if tuple(exact) != view.most_attended:
+            lines.append(f"  query {view.index + 1}, most attended: the printed weights put {_keys(view.most_attended)} "
+                         f"on top; unrounded, {_keys(exact)} (--json's most_attended)")
+    if not lines:
+        return []
+    return ["", "Note: worked from the printed numbers, these steps land on or near a rounding half, so learners "
+            "who round halves another way (or carry more digits) may write the neighbouring digit; "
+            "printed halves go to the even digit. Drawn heads never do this."] + lines
+
+
 def worked_text(problem: attention.Problem) -> str:
-    """The step-by-step solution an instructor can read out or copy to the board."""
-    views = worked_steps(problem)
+    """The step-by-step solution an instructor can read out or copy to the board.
+
+    A drawn head prints its display (its steps follow from each other by its guarantees);
+    a given head prints its hand chain, each step from the printed numbers before it."""
+    chain = None
+    if problem.seed is None:
+        try:
+            chain = attention.hand_chain(problem)
+        except attention.Unworkable as exc:
+            raise _InputError(str(exc)) from None
+    views = worked_steps(problem) if chain is None else steps_of(chain.display)
     first = views[0]
     single = first.n_queries == 1
     n_keys = len(first.keys)
@@ -188,6 +244,8 @@ def worked_text(problem: attention.Problem) -> str:
     r = attention.ROUNDING
     out(f"Rounding as on the slides: scores {r['scores']} decimals, scaled {r['scaled']}, exp {r['exp']}, "
         f"sum {r['exp_sum']}, weights {r['weights']}, output {r['output']}.")
+    if chain is not None:
+        out("Each step is worked from the numbers printed for the step before; --json gives the unrounded values.")
     out("")
     out("Inputs")
     for v in views:
@@ -220,15 +278,11 @@ def worked_text(problem: attention.Problem) -> str:
         out("  = " + " + ".join(f"{weights.cells[i]} x {_vec(v.values[i])}" for i in range(n_keys)))
         out(f"  = {_vec(output.cells)}")
         most = v.most_attended
-        who = " and ".join(f"k{i + 1}" for i in most)
+        who = _keys(most)
         tie = " (tie)" if len(most) > 1 else ""
         out(f"Most attended: {who}{tie}, weight {weights.cells[most[0]]}")
-    if problem.seed is None and not attention.consistent_at_display(problem):
-        # A given head keeps no guarantee; say so where the board would disagree with a learner.
-        out("")
-        out("Note: in this head a step worked from the rounded numbers before it does not round clearly to "
-            "the number shown (it lands on or near a half, or further off), so learners may write another "
-            "digit; drawn heads never do this.")
+    if chain is not None:
+        lines.extend(_closing_note(problem, chain, views))
     if problem.seed is not None:
         out("")
         out("Common slips (what a learner gets instead):")
