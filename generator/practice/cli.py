@@ -16,9 +16,13 @@ exactly ``scores``, ``scaled``, ``exp``, ``weights``, ``output`` and ``most_atte
 query the arrays are flat lists, with several they hold one list per query. For a drawn
 head it is ``attention.to_data`` of the problem.
 
+Numbers may use the minus signs a copy from the slides, cards or worksheets brings
+(U+2212 and the common dashes, ``MINUS_SIGNS``); "1_0" is refused, not read as 10.
+
 Ties and degenerate heads are solved as given; bad input (ragged rows, mismatched sizes,
 non-numbers, empty lists, numbers too large for exp) prints one ``error: ...`` line on
-stderr and returns 2. This is the only module of the practice package that prints.
+stderr and returns 2, before anything else is printed. This is the only module of the
+practice package that prints.
 """
 from __future__ import annotations
 
@@ -37,6 +41,14 @@ from generator.practice.steps import STEPS, QuerySteps, steps_of, worked_steps
 
 _MATRIX_OPTIONS = ("--query", "--keys", "--values")
 _DRAW_OPTIONS = ("key", "variant", "difficulty", "d_k", "n_keys", "n_queries")  # names of draw()'s parameters
+
+# Minus signs a copy-paste brings: the slides, cards and worksheets print U+2212; word
+# processors and web pages turn "-" into hyphens and dashes.
+MINUS_SIGNS = "\u2212\u2010\u2011\u2012\u2013\u2014\u2015\ufe58\ufe63\uff0d\u2796\u02d7"
+_TO_HYPHEN = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))
+
+# Streams of the lesson's other exercises: not attention heads, so --key refuses them.
+_OTHER_EXERCISES = ("matching", "reasoning", "rnn", "rnn-example", "tracks")
 
 
 class _InputError(Exception):
@@ -57,26 +69,35 @@ def _parser(out: TextIO) -> argparse.ArgumentParser:
     p = _Parser(
         prog="python build.py practice",
         description="Solve one attention head step by step, or print a drawn practice problem.",
-        epilog='Rows are separated by ";" and numbers by ",", e.g. --keys "1,0;0,1;1,1". '
-        "Without --query a problem is drawn (from a fresh seed unless --seed is given).",
+        epilog='Rows are separated by ";" and numbers by ",", e.g. --keys "1,0;0,1;1,1"; a minus may be '
+        "written as on the slides (U+2212) or as a dash. Without --query a problem is drawn (from a fresh "
+        "seed unless --seed is given). The text numbers keys from 1 (k1, k2, ...); --json's most_attended "
+        "counts them from 0 (k3 is 2).",
         allow_abbrev=False,
     )
     p.out = out
     p.add_argument("--query", metavar="ROWS", help="query vector(s), e.g. 1,0 (several rows: several queries)")
     p.add_argument("--keys", metavar="ROWS", help='key vectors, one row per key, e.g. "1,0;0,1;1,1"')
     p.add_argument("--values", metavar="ROWS", help="value vectors, one row per key")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of the worked solution")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object instead of the worked solution (unrounded for a given head; "
+                   "most_attended counts keys from 0)")
     drawn = p.add_argument_group("drawn problem (when --query is absent)")
-    drawn.add_argument("--seed", type=int, metavar="N", help="seed (default: a fresh one, printed)")
-    drawn.add_argument("--key", help="exercise key (default: attention)")
-    drawn.add_argument("--variant", type=int, metavar="K", help="variant number (default: 0)")
+    drawn.add_argument("--seed", type=_integer, metavar="N", help="seed (default: a fresh one, printed)")
+    drawn.add_argument(
+        "--key", metavar="NAME",
+        help="name of the random stream the head is drawn from, mixed into the seed (default: attention, "
+        "the stream of the deck's attention practice cards); another name gives other heads of the same kind, "
+        "it does not choose an exercise",
+    )
+    drawn.add_argument("--variant", type=_integer, metavar="K", help="variant number (default: 0)")
     drawn.add_argument("--difficulty", help=f"one of {', '.join(attention.DIFFICULTIES)} (default: standard)")
     lo, hi = attention.D_K_RANGE
-    drawn.add_argument("--d-k", type=int, metavar="D", help=f"vector length, {lo}..{hi} (default: 2)")
+    drawn.add_argument("--d-k", type=_integer, metavar="D", help=f"dimension of queries and keys (numbers per vector), {lo}..{hi} (default: 2)")
     lo, hi = attention.N_KEYS_RANGE
-    drawn.add_argument("--n-keys", type=int, metavar="N", help=f"number of keys, {lo}..{hi} (default: 3)")
+    drawn.add_argument("--n-keys", type=_integer, metavar="N", help=f"number of keys, {lo}..{hi} (default: 3)")
     lo, hi = attention.N_QUERIES_RANGE
-    drawn.add_argument("--n-queries", type=int, metavar="N", help=f"number of queries, {lo}..{hi} (default: 1)")
+    drawn.add_argument("--n-queries", type=_integer, metavar="N", help=f"number of queries, {lo}..{hi} (default: 1)")
     return p
 
 
@@ -93,6 +114,25 @@ def _glue(argv: list[str]) -> list[str]:
     return out
 
 
+def _read(token: str, kind: type, what: str):
+    """``token`` as ``kind`` (float or int), its minus signs read as "-". A "_" is refused:
+    Python reads "1_0" as 10, a typo no one means. Raises ValueError("'x' is not <what>")."""
+    if "_" not in token:
+        try:
+            return kind(token.translate(_TO_HYPHEN))
+        except ValueError:
+            pass
+    raise ValueError(f"{token!r} is not {what}" + (" (write it without '_')" if "_" in token else ""))
+
+
+def _integer(text: str) -> int:
+    """An int option's value, read as the matrices' numbers are."""
+    try:
+        return _read(text.strip(), int, "a whole number")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def parse_matrix(text: str, option: str) -> np.ndarray:
     """Rows split on ";", numbers on ","; every row the same length, every number finite."""
     if not text.strip():
@@ -105,9 +145,9 @@ def parse_matrix(text: str, option: str) -> np.ndarray:
         for token in row.split(","):
             token = token.strip()
             try:
-                x = float(token)
-            except ValueError:
-                raise _InputError(f"{option} row {r}: {token!r} is not a number") from None
+                x = _read(token, float, "a number")
+            except ValueError as exc:
+                raise _InputError(f"{option} row {r}: {exc}") from None
             if not math.isfinite(x):
                 raise _InputError(f"{option} row {r}: {token!r} is not a finite number")
             numbers.append(x)
@@ -300,15 +340,20 @@ def _run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.query is None:
         if args.keys is not None or args.values is not None:
             raise _InputError("--keys and --values need --query (without --query a problem is drawn)")
+        if args.key in _OTHER_EXERCISES:
+            raise _InputError(f"--key {args.key!r} is the stream of the lesson's {args.key} exercise, not of attention "
+                              "heads; --key names the random stream an attention head is drawn from (default: attention)")
         seed = args.seed
-        if seed is None:
+        fresh = seed is None
+        if fresh:
             seed = seeds.fresh_seed()
-            note = f"seed {seed} (drawn fresh; print this problem again with --seed {seed})"
-            print(note, file=stderr if args.json else stdout)
         # Options left out keep draw()'s own defaults.
         chosen = {name: getattr(args, name) for name in _DRAW_OPTIONS if getattr(args, name) is not None}
-        problem = attention.draw(seed, **chosen)
+        problem = attention.draw(seed, **chosen)  # a bad option raises here, before the seed line
         data = attention.to_data(problem)
+        if fresh:
+            note = f"seed {seed} (drawn fresh; print this problem again with --seed {seed})"
+            print(note, file=stderr if args.json else stdout)
     else:
         given = [name for name in ("seed", *_DRAW_OPTIONS) if getattr(args, name) is not None]
         if given:
