@@ -100,8 +100,8 @@ def test_a_given_head_whose_output_is_a_half_cent_is_flagged():
     code, out, err = run("--query=-0.5,-1.8", "--keys", "-1.7,1.7;1.6,-0.9;-1.1,-0.6", "--values", "-1,-1;1,3;0,1")
     assert code == 0 and err == ""
     assert "w1 = 0.210 / 5.162 = 0.041" in out and "0.346 x (1, 3)" in out  # the chain the note is about
-    assert "Note: worked from the printed numbers, these steps land on or near a rounding half" in out
-    assert "query 1, step 5 (weighted sum): output component 1 = 0.305000, exactly on the half between 0.30 and 0.31" in out
+    assert "Note: at these steps a learner working from the printed numbers may reach another digit" in out
+    assert "query 1, step 5 (weighted sum): output component 1 = 0.305000, exactly half-way between 0.30 and 0.31" in out
     code, out, err = run(*EXAMPLE)  # 0.401 + 0.401 = 0.802 and 0.198 + 0.401 = 0.599: clear of any half
     assert "Note:" not in out
 

@@ -8,6 +8,7 @@ printed terms, weight = exp / sum, output = sum of weight x value."""
 from __future__ import annotations
 
 import io
+import json
 import random
 import re
 from decimal import Decimal, localcontext
@@ -156,7 +157,8 @@ def test_every_printed_line_follows_from_the_printed_numbers_before_it(head):
     assert checked > 0
     # The note names exactly the queries and steps that land on or near a half.
     assert noted(text) == near, (noted(text), near)
-    assert ("Note:" in text) == bool(near)
+    leader_noted = re.search(r"^  query \d+, most attended:", text, re.M)
+    assert ("Note:" in text) == bool(near or leader_noted)
 
 
 def test_the_review_heads_print_their_own_sums():
@@ -165,7 +167,17 @@ def test_the_review_heads_print_their_own_sums():
     assert "sum = 1.781 + 3.773 + 0.315 + 4.235 = 10.104" in text
     assert "exp(7.4953) = 1799.565" in run(*argv(REVIEW_HEADS[1]))[1]
     # Output 1.655 worked from the printed weights: on the half, and the note says where.
-    assert "query 2, step 5 (weighted sum): output component 2 = 1.655000, exactly on the half between 1.65 and 1.66" in text
+    assert ("query 2, step 5 (weighted sum): output component 2 = 1.655000, exactly half-way between 1.65 and 1.66; "
+            "printed 1.66 (halves go to the even digit)") in text
+
+
+def test_a_leader_the_printed_weights_cannot_show_is_noted():
+    # Scores 0 and 0.0001 both print as 0.00, so the chain's weights tie at 0.500; unrounded
+    # the second key leads (e^0.0001 > e^0).
+    code, text, err = run("--query", "1", "--keys", "0;0.0001", "--values", "1;2")
+    assert code == 0 and "Most attended: k1 and k2 (tie), weight 0.500" in text
+    assert "query 1, most attended: the printed weights put k1 and k2 on top; unrounded, k2" in text
+    assert json.loads(run("--query", "1", "--keys", "0;0.0001", "--values", "1;2", "--json")[1])["most_attended"] == [1]
 
 
 def test_typed_heads_meet_halves_often_enough_to_test_the_note():

@@ -31,7 +31,7 @@ import json
 import math
 import sys
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any, TextIO
+from typing import Any, Iterable, TextIO
 
 import numpy as np
 
@@ -93,7 +93,8 @@ def _parser(out: TextIO) -> argparse.ArgumentParser:
     drawn.add_argument("--variant", type=_integer, metavar="K", help="variant number (default: 0)")
     drawn.add_argument("--difficulty", help=f"one of {', '.join(attention.DIFFICULTIES)} (default: standard)")
     lo, hi = attention.D_K_RANGE
-    drawn.add_argument("--d-k", type=_integer, metavar="D", help=f"dimension of queries and keys (numbers per vector), {lo}..{hi} (default: 2)")
+    drawn.add_argument("--d-k", type=_integer, metavar="D",
+                       help=f"dimension of queries and keys (numbers per vector), {lo}..{hi} (default: 2)")
     lo, hi = attention.N_KEYS_RANGE
     drawn.add_argument("--n-keys", type=_integer, metavar="N", help=f"number of keys, {lo}..{hi} (default: 3)")
     lo, hi = attention.N_QUERIES_RANGE
@@ -216,37 +217,40 @@ def _vec(cells: list[str]) -> str:
     return "(" + ", ".join(cells) + ")"
 
 
+def _label(near: attention.Near, view: QuerySteps) -> str:
+    i = near.index
+    if near.step == "scaled":
+        return f"s{i + 1} / sqrt({view.d_k})"
+    if near.step == "exp":
+        return f"exp({view.step('scaled').cells[i]})"
+    if near.step == "output":
+        return f"output component {i + 1}"
+    return f"{'s' if near.step == 'scores' else 'w'}{i + 1}"
+
+
 def _near_line(near: attention.Near, view: QuerySteps) -> str:
     """One step of a given head that lands on or near a rounding half, for the closing note."""
     number, title = next((n, t) for n, (name, t) in enumerate(STEPS, start=1) if name == near.step)
-    i, places = near.index, attention.ROUNDING[near.step]
-    label = {
-        "scores": f"s{i + 1}",
-        "scaled": f"s{i + 1} / sqrt({view.d_k})",
-        "exp": f"exp({view.step('scaled').cells[i] if near.step == 'exp' else ''})",
-        "weights": f"w{i + 1}",
-        "output": f"output component {i + 1}",
-    }[near.step]
+    places = attention.ROUNDING[near.step]
     unit = Decimal(1).scaleb(-places)
     x = near.values[0]
     half = (x / unit).to_integral_value(rounding=ROUND_FLOOR) * unit + unit / 2
     lo, hi = (attention.fmt(float(half + d * unit / 2), places) for d in (-1, 1))
-    where = "exactly on" if near.values == (half,) else "on or near"
-    shown = " ".join(
-        [f"{x:.{places + 4}f}"]
-        + [f"(by {view.sqrt_d_k}: {y:.{places + 4}f})" for y in near.values[1:]]
-    )
-    return (f"  query {near.query + 1}, step {number} ({title.lower()}): {label} = {shown}, {where} the half "
-            f"between {lo} and {hi}; printed {near.printed}")
+    if near.values == (half,):
+        where = f"exactly half-way between {lo} and {hi}; printed {near.printed} (halves go to the even digit)"
+    else:
+        where = f"on or within a hundredth of a digit of the half between {lo} and {hi}; printed {near.printed}"
+    value = " ".join([f"{x:.{places + 4}f}"] + [f"(by {view.sqrt_d_k}: {y:.{places + 4}f})" for y in near.values[1:]])
+    return f"  query {near.query + 1}, step {number} ({title.lower()}): {_label(near, view)} = {value}, {where}"
 
 
-def _keys(indices) -> str:
+def _keys(indices: Iterable[int]) -> str:
     return " and ".join(f"k{i + 1}" for i in indices)
 
 
 def _closing_note(problem: attention.Problem, chain: attention.HandChain, views: tuple[QuerySteps, ...]) -> list[str]:
-    """Where a given head's board may differ from a learner's: steps on or near a rounding
-    half, and a leader the printed weights do not show as the unrounded ones do."""
+    """Where a learner may part from a given head's board: steps on or near a rounding
+    half, and a leader the printed weights show otherwise than the unrounded ones."""
     lines = [_near_line(n, views[n.query]) for n in chain.near]
     for view, exact in zip(views, problem.solution.most_attended):
         if tuple(exact) != view.most_attended:
@@ -254,9 +258,8 @@ def _closing_note(problem: attention.Problem, chain: attention.HandChain, views:
                          f"on top; unrounded, {_keys(exact)} (--json's most_attended)")
     if not lines:
         return []
-    return ["", "Note: worked from the printed numbers, these steps land on or near a rounding half, so learners "
-            "who round halves another way (or carry more digits) may write the neighbouring digit; "
-            "printed halves go to the even digit. Drawn heads never do this."] + lines
+    return ["", "Note: at these steps a learner working from the printed numbers may reach another digit, or "
+            "another leader, than this board shows (drawn heads never do this):"] + lines
 
 
 def worked_text(problem: attention.Problem) -> str:
