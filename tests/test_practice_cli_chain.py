@@ -78,6 +78,13 @@ def check_text(text: str, head) -> tuple[set, int]:
     values = [[D(x) for x in row] for row in v_typed]
     d_k = len(keys[0])
     near, checked = set(), 0
+    # The inputs are printed as typed.
+    def vec(text: str) -> list[Decimal]:
+        return [D(x) for x in text.split(", ")]
+
+    assert [vec(m) for m in re.findall(r"^  q\d* = \((.*)\)$", text, re.M)] == [[D(x) for x in r] for r in q_typed]
+    assert [vec(m) for m in re.findall(r"^  k\d+ = \((.*?)\)", text, re.M)] == keys
+    assert [vec(m) for m in re.findall(r"   v\d+ = \((.*)\)$", text, re.M)] == values
     blocks = re.split(r"^=== Query \d+: .* ===$", text, flags=re.M)
     blocks = blocks[1:] if len(blocks) > 1 else [text.split("\nInputs\n", 1)[1]]
     assert len(blocks) == len(q_typed)
@@ -89,10 +96,8 @@ def check_text(text: str, head) -> tuple[set, int]:
         for j, (block, q_row) in enumerate(zip(blocks, q_typed)):
             q = [D(x) for x in q_row]
             s = [D(x) for x in re.findall(r"^  s\d+ = .* = (-?[\d.]+)$", block, re.M)]
-            sc = [D(x) for x in re.findall(r"^  s\d+ / sqrt\(\d\) = (-?[\d.]+) / sqrt\(\d\) = (-?[\d.]+)$", block, re.M)
-                  for x in [x[1]]]
-            sc_from = [D(x[0]) for x in re.findall(r"^  s\d+ / sqrt\(\d\) = (-?[\d.]+) / sqrt\(\d\) = (-?[\d.]+)$",
-                                                   block, re.M)]
+            sc_lines = re.findall(r"^  s\d+ / sqrt\(\d\) = (-?[\d.]+) / sqrt\(\d\) = (-?[\d.]+)$", block, re.M)
+            sc_from, sc = [D(a) for a, _ in sc_lines], [D(b) for _, b in sc_lines]
             exp_lines = re.findall(r"^  exp\((-?[\d.]+)\) = ([\d.]+)$", block, re.M)
             e = [D(b) for _, b in exp_lines]
             total_line = re.search(r"^  sum = (.*) = ([\d.]+)$", block, re.M)
