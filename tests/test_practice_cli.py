@@ -100,7 +100,8 @@ def test_a_given_head_whose_output_is_a_half_cent_is_flagged():
     code, out, err = run("--query=-0.5,-1.8", "--keys", "-1.7,1.7;1.6,-0.9;-1.1,-0.6", "--values", "-1,-1;1,3;0,1")
     assert code == 0 and err == ""
     assert "w1 = 0.210 / 5.162 = 0.041" in out and "0.346 x (1, 3)" in out  # the chain the note is about
-    assert "Note: in this head a step worked from the rounded numbers" in out
+    assert "Note: at these steps a learner working from the printed numbers may reach another digit" in out
+    assert "query 1, step 5 (weighted sum): output component 1 = 0.305000, exactly half-way between 0.30 and 0.31" in out
     code, out, err = run(*EXAMPLE)  # 0.401 + 0.401 = 0.802 and 0.198 + 0.401 = 0.599: clear of any half
     assert "Note:" not in out
 
@@ -139,7 +140,19 @@ def test_several_queries_and_negative_numbers():
         (["--seed", "3", "--difficulty", "easy"], "difficulty must be one of standard, challenge"),
         (["--seed", "-1"], "seed must be an integer from 0 to 9223372036854775807"),
         (["--frobnicate"], "unrecognized arguments: --frobnicate"),
-        (["--seed", "x"], "invalid int value"),
+        (["--seed", "x"], "argument --seed: 'x' is not a whole number"),
+        (["--seed", "3", "--variant", "1.5"], "argument --variant: '1.5' is not a whole number"),
+        # "1_0" is Python's 10, a typo for an instructor: refused in matrices and int options.
+        (["--query", "1_0,0", "--keys", "1,0", "--values", "1"], "--query row 1: '1_0' is not a number (write it without '_')"),
+        (["--seed", "1_0"], "argument --seed: '1_0' is not a whole number (write it without '_')"),
+        (["--seed", "3", "--n-keys", "3_"], "argument --n-keys: '3_' is not a whole number (write it without '_')"),
+        # A bad draw option without --seed: its error alone, no "seed ... drawn fresh" line first.
+        (["--d-k", "9"], "d_k must be an integer from 2 to 4, got 9"),
+        (["--difficulty", "easy", "--json"], "difficulty must be one of standard, challenge"),
+        (["--n-queries", "0"], "n_queries must be an integer from 1 to 3, got 0"),
+        # --key names a random stream; the lesson's other exercises are not attention heads.
+        (["--seed", "3", "--key", "rnn"], "--key 'rnn' is the stream of the lesson's rnn exercise"),
+        (["--key", "matching"], "--key 'matching' is the stream of the lesson's matching exercise"),
     ],
 )
 def test_bad_input_gets_one_error_line(argv, words):
@@ -184,6 +197,30 @@ def test_fresh_seed_is_printed_and_repeats_the_problem():
 def test_help_exits_zero():
     code, out, err = run("--help")
     assert code == 0 and "--query" in out
+    flat = " ".join(out.split())
+    assert "most_attended counts them from 0 (k3 is 2)" in flat  # the text's k1, k2, ... count from 1
+    assert "--key NAME name of the random stream the head is drawn from" in flat
+    assert "U+2212" in flat
+
+
+# Minus signs a copy from the slides (U+2212), a word processor or a web page brings,
+# written here by code point.
+COPIED_MINUS = ["\u2212", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\ufe63", "\uff0d"]
+
+
+@pytest.mark.parametrize("minus", COPIED_MINUS)
+def test_copied_minus_signs_read_as_minus(minus):
+    rows = {"--query": "-0.4,-1.8;1,-1", "--keys": "1,-1;0.5,2", "--values": "-1,0;0,-1"}
+    plain = [f"{option}={text}" for option, text in rows.items()]
+    copied = [a for option, text in rows.items() for a in (option, text.replace("-", minus))]
+    for extra in ([], ["--json"]):
+        want = run(*plain, *extra)
+        assert want[0] == 0 and run(*copied, *extra) == want
+    # Int options too: "-1" copied is still -1 (and out of the variant's range).
+    code, out, err = run("--seed", "3", "--variant", f"{minus}1")
+    assert code == 2 and out == "" and err == "error: variant must be an integer from 0 to 4294967295, got -1\n"
+    assert run("--seed", f"{minus}5")[2].endswith("got -5\n")
+    assert run("--seed", "3", "--d-k", f"{minus}3")[2] == "error: d_k must be an integer from 2 to 4, got -3\n"
 
 
 def test_runs_as_a_module():

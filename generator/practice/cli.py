@@ -7,15 +7,22 @@
 Rows are separated by ";" and numbers by ",". Several query rows make several queries.
 
 Plain output is the worked solution step by step, rounded as on the slides (see
-``attention.ROUNDING``). ``--json`` prints one JSON object. For a given head its keys are
+``attention.ROUNDING``): for a given head each step is worked from the numbers printed
+for the step before (``attention.hand_chain``), as a drawn head's printed steps already
+follow from each other, and a closing note names each query and step that lands on or
+near a rounding half. ``--json`` prints one JSON object. For a given head its keys are
 exactly ``scores``, ``scaled``, ``exp``, ``weights``, ``output`` and ``most_attended``
 (0-based key indices, a list because keys can tie), with full-precision floats; with one
 query the arrays are flat lists, with several they hold one list per query. For a drawn
 head it is ``attention.to_data`` of the problem.
 
+Numbers may use the minus signs a copy from the slides, cards or worksheets brings
+(U+2212 and the common dashes, ``MINUS_SIGNS``); "1_0" is refused, not read as 10.
+
 Ties and degenerate heads are solved as given; bad input (ragged rows, mismatched sizes,
 non-numbers, empty lists, numbers too large for exp) prints one ``error: ...`` line on
-stderr and returns 2. This is the only module of the practice package that prints.
+stderr and returns 2, before anything else is printed. This is the only module of the
+practice package that prints.
 """
 from __future__ import annotations
 
@@ -23,16 +30,25 @@ import argparse
 import json
 import math
 import sys
-from typing import Any, TextIO
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any, Iterable, TextIO
 
 import numpy as np
 
 from generator.errors import ParameterError
 from generator.practice import attention, seeds
-from generator.practice.steps import worked_steps
+from generator.practice.steps import STEPS, QuerySteps, steps_of, worked_steps
 
 _MATRIX_OPTIONS = ("--query", "--keys", "--values")
 _DRAW_OPTIONS = ("key", "variant", "difficulty", "d_k", "n_keys", "n_queries")  # names of draw()'s parameters
+
+# Minus signs a copy-paste brings: the slides, cards and worksheets print U+2212; word
+# processors and web pages turn "-" into hyphens and dashes.
+MINUS_SIGNS = "\u2212\u2010\u2011\u2012\u2013\u2014\u2015\ufe58\ufe63\uff0d\u2796\u02d7"
+_TO_HYPHEN = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))
+
+# Streams of the lesson's other exercises: not attention heads, so --key refuses them.
+_OTHER_EXERCISES = ("matching", "reasoning", "rnn", "rnn-example", "tracks")
 
 
 class _InputError(Exception):
@@ -53,26 +69,36 @@ def _parser(out: TextIO) -> argparse.ArgumentParser:
     p = _Parser(
         prog="python build.py practice",
         description="Solve one attention head step by step, or print a drawn practice problem.",
-        epilog='Rows are separated by ";" and numbers by ",", e.g. --keys "1,0;0,1;1,1". '
-        "Without --query a problem is drawn (from a fresh seed unless --seed is given).",
+        epilog='Rows are separated by ";" and numbers by ",", e.g. --keys "1,0;0,1;1,1"; a minus may be '
+        "written as on the slides (U+2212) or as a dash. Without --query a problem is drawn (from a fresh "
+        "seed unless --seed is given). The text numbers keys from 1 (k1, k2, ...); --json's most_attended "
+        "counts them from 0 (k3 is 2).",
         allow_abbrev=False,
     )
     p.out = out
     p.add_argument("--query", metavar="ROWS", help="query vector(s), e.g. 1,0 (several rows: several queries)")
     p.add_argument("--keys", metavar="ROWS", help='key vectors, one row per key, e.g. "1,0;0,1;1,1"')
     p.add_argument("--values", metavar="ROWS", help="value vectors, one row per key")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of the worked solution")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object instead of the worked solution (unrounded for a given head; "
+                   "most_attended counts keys from 0)")
     drawn = p.add_argument_group("drawn problem (when --query is absent)")
-    drawn.add_argument("--seed", type=int, metavar="N", help="seed (default: a fresh one, printed)")
-    drawn.add_argument("--key", help="exercise key (default: attention)")
-    drawn.add_argument("--variant", type=int, metavar="K", help="variant number (default: 0)")
+    drawn.add_argument("--seed", type=_integer, metavar="N", help="seed (default: a fresh one, printed)")
+    drawn.add_argument(
+        "--key", metavar="NAME",
+        help="name of the random stream the head is drawn from, mixed into the seed (default: attention, "
+        "the stream of the deck's attention practice cards); another name gives other heads of the same kind, "
+        "it does not choose an exercise",
+    )
+    drawn.add_argument("--variant", type=_integer, metavar="K", help="variant number (default: 0)")
     drawn.add_argument("--difficulty", help=f"one of {', '.join(attention.DIFFICULTIES)} (default: standard)")
     lo, hi = attention.D_K_RANGE
-    drawn.add_argument("--d-k", type=int, metavar="D", help=f"vector length, {lo}..{hi} (default: 2)")
+    drawn.add_argument("--d-k", type=_integer, metavar="D",
+                       help=f"dimension of queries and keys (numbers per vector), {lo}..{hi} (default: 2)")
     lo, hi = attention.N_KEYS_RANGE
-    drawn.add_argument("--n-keys", type=int, metavar="N", help=f"number of keys, {lo}..{hi} (default: 3)")
+    drawn.add_argument("--n-keys", type=_integer, metavar="N", help=f"number of keys, {lo}..{hi} (default: 3)")
     lo, hi = attention.N_QUERIES_RANGE
-    drawn.add_argument("--n-queries", type=int, metavar="N", help=f"number of queries, {lo}..{hi} (default: 1)")
+    drawn.add_argument("--n-queries", type=_integer, metavar="N", help=f"number of queries, {lo}..{hi} (default: 1)")
     return p
 
 
@@ -89,6 +115,25 @@ def _glue(argv: list[str]) -> list[str]:
     return out
 
 
+def _read(token: str, kind: type, what: str):
+    """``token`` as ``kind`` (float or int), its minus signs read as "-". A "_" is refused:
+    Python reads "1_0" as 10, a typo no one means. Raises ValueError("'x' is not <what>")."""
+    if "_" not in token:
+        try:
+            return kind(token.translate(_TO_HYPHEN))
+        except ValueError:
+            pass
+    raise ValueError(f"{token!r} is not {what}" + (" (write it without '_')" if "_" in token else ""))
+
+
+def _integer(text: str) -> int:
+    """An int option's value, read as the matrices' numbers are."""
+    try:
+        return _read(text.strip(), int, "a whole number")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def parse_matrix(text: str, option: str) -> np.ndarray:
     """Rows split on ";", numbers on ","; every row the same length, every number finite."""
     if not text.strip():
@@ -101,9 +146,9 @@ def parse_matrix(text: str, option: str) -> np.ndarray:
         for token in row.split(","):
             token = token.strip()
             try:
-                x = float(token)
-            except ValueError:
-                raise _InputError(f"{option} row {r}: {token!r} is not a number") from None
+                x = _read(token, float, "a number")
+            except ValueError as exc:
+                raise _InputError(f"{option} row {r}: {exc}") from None
             if not math.isfinite(x):
                 raise _InputError(f"{option} row {r}: {token!r} is not a finite number")
             numbers.append(x)
@@ -172,9 +217,63 @@ def _vec(cells: list[str]) -> str:
     return "(" + ", ".join(cells) + ")"
 
 
+def _label(near: attention.Near, view: QuerySteps) -> str:
+    i = near.index
+    if near.step == "scaled":
+        return f"s{i + 1} / sqrt({view.d_k})"
+    if near.step == "exp":
+        return f"exp({view.step('scaled').cells[i]})"
+    if near.step == "output":
+        return f"output component {i + 1}"
+    return f"{'s' if near.step == 'scores' else 'w'}{i + 1}"
+
+
+def _near_line(near: attention.Near, view: QuerySteps) -> str:
+    """One step of a given head that lands on or near a rounding half, for the closing note."""
+    number, title = next((n, t) for n, (name, t) in enumerate(STEPS, start=1) if name == near.step)
+    places = attention.ROUNDING[near.step]
+    unit = Decimal(1).scaleb(-places)
+    x = near.values[0]
+    half = (x / unit).to_integral_value(rounding=ROUND_FLOOR) * unit + unit / 2
+    lo, hi = (attention.fmt(float(half + d * unit / 2), places) for d in (-1, 1))
+    if near.values == (half,):
+        where = f"exactly half-way between {lo} and {hi}; printed {near.printed} (halves go to the even digit)"
+    else:
+        where = f"on or within a hundredth of a digit of the half between {lo} and {hi}; printed {near.printed}"
+    value = " ".join([f"{x:.{places + 4}f}"] + [f"(by {view.sqrt_d_k}: {y:.{places + 4}f})" for y in near.values[1:]])
+    return f"  query {near.query + 1}, step {number} ({title.lower()}): {_label(near, view)} = {value}, {where}"
+
+
+def _keys(indices: Iterable[int]) -> str:
+    return " and ".join(f"k{i + 1}" for i in indices)
+
+
+def _closing_note(problem: attention.Problem, chain: attention.HandChain, views: tuple[QuerySteps, ...]) -> list[str]:
+    """Where a learner may part from a given head's board: steps on or near a rounding
+    half, and a leader the printed weights show otherwise than the unrounded ones."""
+    lines = [_near_line(n, views[n.query]) for n in chain.near]
+    for view, exact in zip(views, problem.solution.most_attended):
+        if tuple(exact) != view.most_attended:
+            lines.append(f"  query {view.index + 1}, most attended: the printed weights put {_keys(view.most_attended)} "
+                         f"on top; unrounded, {_keys(exact)} (--json's most_attended)")
+    if not lines:
+        return []
+    return ["", "Note: at these steps a learner working from the printed numbers may reach another digit, or "
+            "another leader, than this board shows (drawn heads never do this):"] + lines
+
+
 def worked_text(problem: attention.Problem) -> str:
-    """The step-by-step solution an instructor can read out or copy to the board."""
-    views = worked_steps(problem)
+    """The step-by-step solution an instructor can read out or copy to the board.
+
+    A drawn head prints its display (its steps follow from each other by its guarantees);
+    a given head prints its hand chain, each step from the printed numbers before it."""
+    chain = None
+    if problem.seed is None:
+        try:
+            chain = attention.hand_chain(problem)
+        except attention.Unworkable as exc:
+            raise _InputError(str(exc)) from None
+    views = worked_steps(problem) if chain is None else steps_of(chain.display)
     first = views[0]
     single = first.n_queries == 1
     n_keys = len(first.keys)
@@ -188,6 +287,8 @@ def worked_text(problem: attention.Problem) -> str:
     r = attention.ROUNDING
     out(f"Rounding as on the slides: scores {r['scores']} decimals, scaled {r['scaled']}, exp {r['exp']}, "
         f"sum {r['exp_sum']}, weights {r['weights']}, output {r['output']}.")
+    if chain is not None:
+        out("Each step is worked from the numbers printed for the step before; --json gives the unrounded values.")
     out("")
     out("Inputs")
     for v in views:
@@ -220,15 +321,11 @@ def worked_text(problem: attention.Problem) -> str:
         out("  = " + " + ".join(f"{weights.cells[i]} x {_vec(v.values[i])}" for i in range(n_keys)))
         out(f"  = {_vec(output.cells)}")
         most = v.most_attended
-        who = " and ".join(f"k{i + 1}" for i in most)
+        who = _keys(most)
         tie = " (tie)" if len(most) > 1 else ""
         out(f"Most attended: {who}{tie}, weight {weights.cells[most[0]]}")
-    if problem.seed is None and not attention.consistent_at_display(problem):
-        # A given head keeps no guarantee; say so where the board would disagree with a learner.
-        out("")
-        out("Note: in this head a step worked from the rounded numbers before it does not round clearly to "
-            "the number shown (it lands on or near a half, or further off), so learners may write another "
-            "digit; drawn heads never do this.")
+    if chain is not None:
+        lines.extend(_closing_note(problem, chain, views))
     if problem.seed is not None:
         out("")
         out("Common slips (what a learner gets instead):")
@@ -246,15 +343,20 @@ def _run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.query is None:
         if args.keys is not None or args.values is not None:
             raise _InputError("--keys and --values need --query (without --query a problem is drawn)")
+        if args.key in _OTHER_EXERCISES:
+            raise _InputError(f"--key {args.key!r} is the stream of the lesson's {args.key} exercise, not of attention "
+                              "heads; --key names the random stream an attention head is drawn from (default: attention)")
         seed = args.seed
-        if seed is None:
+        fresh = seed is None
+        if fresh:
             seed = seeds.fresh_seed()
-            note = f"seed {seed} (drawn fresh; print this problem again with --seed {seed})"
-            print(note, file=stderr if args.json else stdout)
         # Options left out keep draw()'s own defaults.
         chosen = {name: getattr(args, name) for name in _DRAW_OPTIONS if getattr(args, name) is not None}
-        problem = attention.draw(seed, **chosen)
+        problem = attention.draw(seed, **chosen)  # a bad option raises here, before the seed line
         data = attention.to_data(problem)
+        if fresh:
+            note = f"seed {seed} (drawn fresh; print this problem again with --seed {seed})"
+            print(note, file=stderr if args.json else stdout)
     else:
         given = [name for name in ("seed", *_DRAW_OPTIONS) if getattr(args, name) is not None]
         if given:

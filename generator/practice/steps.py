@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .attention import ROOT_DECIMALS, Problem, fmt, rounded, shown_root
+from .attention import ROOT_DECIMALS, Display, Problem, fmt, rounded, shown_root
 
 # (name, title) in the order a learner computes them; a step's number is its place here.
 # Names are the engine's ROUNDING steps, so each step's digits follow its rounding.
@@ -78,7 +78,12 @@ def worked_steps(problem: Problem) -> tuple[QuerySteps, ...]:
 
 
 def _worked_steps(problem: Problem) -> tuple[QuerySteps, ...]:
-    shown = rounded(problem)
+    return steps_of(rounded(problem))
+
+
+def steps_of(shown: Display) -> tuple[QuerySteps, ...]:
+    """The worked steps of any Display: the practice command lays out a typed head's hand
+    chain (``attention.hand_chain``) with this, as ``worked_steps`` lays out a drawn one."""
     text = shown.text
     keys = tuple(tuple(row) for row in text["keys"])
     values = tuple(tuple(row) for row in text["values"])

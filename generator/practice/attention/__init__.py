@@ -53,8 +53,8 @@ from __future__ import annotations
 # The engine is split by concern, one module each: solving (exact solution),
 # levels (difficulties and parameter ranges), display (rounding, Display, to_data),
 # guarantees, screening (candidate rows judged in numpy batches), drawing (draw,
-# worked_example) and slips (mistakes). Every name
-# stays importable from here, as ``attention.draw`` and so on.
+# worked_example), hand (a typed head worked from its printed numbers) and slips
+# (mistakes). Every name stays importable from here, as ``attention.draw`` and so on.
 from .solving import (  # noqa: F401
     Solution,
     solve,
@@ -113,6 +113,12 @@ from .drawing import (  # noqa: F401
     _hopeless,
     draw,
     worked_example,
+)
+from .hand import (  # noqa: F401
+    HandChain,
+    Near,
+    Unworkable,
+    hand_chain,
 )
 from .slips import (  # noqa: F401
     Slip,
