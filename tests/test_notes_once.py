@@ -47,20 +47,30 @@ def lab(built):
         yield base
 
 
+def speaker_window(page, lab, size: tuple[int, int] | None = None):
+    """RISE open on the deck in ``page``, and the speaker window ``T`` opens (the audience's
+    page in front again, as a presenter leaves it)."""
+    from lab import open_rise
+
+    open_rise(page, lab, f"slides/{LESSON}.ipynb")
+    page.wait_for_timeout(1500)
+    with page.context.expect_page(timeout=20000) as opened:
+        page.keyboard.press("t")
+    speaker = opened.value
+    if size:
+        speaker.set_viewport_size({"width": size[0], "height": size[1]})
+    speaker.wait_for_load_state()
+    page.bring_to_front()
+    return speaker
+
+
 @needs_jupyterlab
 def test_rise_speaker_window_shows_each_slides_notes_once(lab, built):
     from browser import browser_page
-    from lab import open_rise
 
     opening = next(o for o in note_openings(built) if o.startswith("Read the capability"))
     with browser_page() as page:
-        open_rise(page, lab, f"slides/{LESSON}.ipynb")
-        page.wait_for_timeout(1500)
-        with page.context.expect_page(timeout=20000) as opened:
-            page.keyboard.press("t")
-        speaker = opened.value
-        speaker.wait_for_load_state()
-        page.bring_to_front()
+        speaker = speaker_window(page, lab)
         page.keyboard.press("Space")  # slide 1 -> "What you'll learn"
         # The notes arrive once the speaker window's preview frames have started RISE (seconds).
         speaker.wait_for_function(
@@ -81,17 +91,9 @@ def test_rise_speaker_window_previews_the_whole_next_slide(lab, built):
     frame. seqvision-rise lays each preview out as the audience's 1280x720 and scales it:
     every element of the next slide must lie inside the frame."""
     from browser import browser_page
-    from lab import open_rise
 
     with browser_page() as page:
-        open_rise(page, lab, f"slides/{LESSON}.ipynb")
-        page.wait_for_timeout(1500)
-        with page.context.expect_page(timeout=20000) as opened:
-            page.keyboard.press("t")
-        speaker = opened.value
-        speaker.set_viewport_size({"width": 1400, "height": 900})
-        speaker.wait_for_load_state()
-        page.bring_to_front()
+        speaker = speaker_window(page, lab, (1400, 900))
         upcoming = (
             "() => { const f = document.querySelector('#upcoming-slide iframe');"
             " const h = f && f.contentWindow.document.querySelector('.reveal .slides section.present :is(h1, h2)');"
